@@ -1,0 +1,105 @@
+"""第二题 感受野 / Problem 2: receptive field.
+
+感受野 (receptive field) 是输出特征图上的一个像素在原始输入上"看到"的区域大小。
+递推公式 (R_0 = J_0 = 1):
+
+    R_l = R_{l-1} + (k_l - 1) · d_l · J_{l-1}
+    J_l = J_{l-1} · s_l
+
+其中 k 是卷积核 (或池化窗口) 大小, s 是步幅, d 是空洞率 (dilation), J 是
+当前层相邻两个像素在输入上的间距 (jump)。
+
+The receptive field of a unit is the region of the input it depends on. With
+R_0 = J_0 = 1, each layer with kernel k, stride s and dilation d gives
+R_l = R_{l-1} + (k - 1)·d·J_{l-1} and J_l = J_{l-1}·s.
+
+作业 / Homework: 32×32 input, 3×3 conv (s1, p1) → 3×3 conv (s2, p0) → 2×2 pool (s2):
+receptive_field == (7, 4), feature_map_sizes(32, ...) == [32, 15, 7].
+
+``layers`` 可以是元组序列 ``(kernel, stride[, padding[, dilation]])``, 也可以是由
+``nn.Conv2d`` / ``nn.MaxPool2d`` / ``nn.AvgPool2d`` 组成的 ``nn.Sequential``
+(激活函数、BatchNorm、Dropout 等不改变尺寸的层跳过, 嵌套的 Sequential 也要遍历;
+其他改变尺寸的层抛出 ValueError)。
+
+``layers`` is a sequence of tuples ``(kernel, stride[, padding[, dilation]])`` or an
+``nn.Sequential`` of ``nn.Conv2d`` / ``nn.MaxPool2d`` / ``nn.AvgPool2d`` (layers that
+keep the geometry, such as activations, batch norm and dropout, are skipped; nested
+``nn.Sequential`` are walked; any other geometry-changing layer is a ValueError).
+"""
+
+from __future__ import annotations
+
+from torch import nn
+
+# Layers that never change the spatial geometry of a feature map.
+GEOMETRY_PRESERVING = (
+    nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.PReLU, nn.ELU, nn.SELU, nn.CELU, nn.GELU, nn.SiLU,
+    nn.Mish, nn.Sigmoid, nn.Tanh, nn.Hardtanh, nn.Hardswish, nn.Hardsigmoid, nn.Softplus,
+    nn.BatchNorm2d, nn.GroupNorm, nn.InstanceNorm2d, nn.LocalResponseNorm,
+    nn.Dropout, nn.Dropout2d, nn.Identity,
+)
+
+
+def _pair_to_int(value, what: str) -> int:
+    """A square kernel/stride/dilation or symmetric padding given as int or (a, a)."""
+    if isinstance(value, (tuple, list)):
+        if len(set(value)) != 1:
+            raise ValueError(f"only square {what} are supported, got {value}")
+        value = value[0]
+    if not isinstance(value, int):
+        raise ValueError(f"{what} must be an int, got {value!r}")
+    return value
+
+
+def _layer_geometry(layer) -> tuple[int, int, int, int] | None:
+    """(kernel, stride, padding, dilation) of one layer, or None for a pass-through layer."""
+    # 在这里写你的代码 / YOUR CODE HERE
+    raise NotImplementedError
+
+
+def _flatten(layers) -> list:
+    """Walk nested nn.Sequential containers into a flat list of layers."""
+    flat = []
+    for layer in layers:
+        if isinstance(layer, nn.Sequential):
+            flat.extend(_flatten(layer))
+        else:
+            flat.append(layer)
+    return flat
+
+
+def _geometries(layers) -> list[tuple[int, int, int, int]]:
+    geometries = [_layer_geometry(layer) for layer in _flatten(layers)]
+    return [g for g in geometries if g is not None]
+
+
+def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0,
+                     dilation: int = 1) -> int:
+    """输出尺寸 / Output size of a convolution or pooling along one axis.
+
+    floor((size + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1;
+    结果小于 1 时抛出 ValueError / a result below 1 is a ValueError.
+    """
+    # 在这里写你的代码 / YOUR CODE HERE
+    raise NotImplementedError
+
+
+def receptive_field(layers) -> tuple[int, int]:
+    """感受野与跳距 / Receptive field R and jump J of the last layer, as ``(R, J)``.
+
+    R_0 = J_0 = 1; R_l = R_{l−1} + (k_l − 1)·d_l·J_{l−1}; J_l = J_{l−1}·s_l.
+    """
+    # 在这里写你的代码 / YOUR CODE HERE
+    raise NotImplementedError
+
+
+def feature_map_sizes(input_size: int, layers) -> list[int]:
+    """每层之后的特征图边长 / Spatial size after each (geometry-changing) layer."""
+    # 在这里写你的代码 / YOUR CODE HERE
+    raise NotImplementedError
+
+
+if __name__ == "__main__":
+    homework = [(3, 1, 1), (3, 2, 0), (2, 2)]
+    print("receptive field / 感受野:", receptive_field(homework))
+    print("feature map sizes / 特征图尺寸:", feature_map_sizes(32, homework))
