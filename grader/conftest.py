@@ -47,6 +47,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="where figures drawn by the submission are saved (default: grader-output/)")
     group.addoption("--call-timeout", type=float, default=30.0,
                     help="seconds allowed for one call into student code (default 30)")
+    group.addoption("--import-timeout", type=float, default=60.0,
+                    help="seconds allowed for importing a student module (default 60)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -112,7 +114,8 @@ def student(request: pytest.FixtureRequest, submission: Submission):
     """The submission's module for this test file's problem, in a worker process."""
     problem = BY_MODULE[_problem_of(request)]
     handle = Student(submission.path, problem.module, forbidden=list(problem.forbidden),
-                     call_timeout=request.config.getoption("call_timeout"))
+                     call_timeout=request.config.getoption("call_timeout"),
+                     import_timeout=request.config.getoption("import_timeout"))
     yield handle
     handle.close()
 
@@ -185,6 +188,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if call.excinfo is not None and isinstance(call.excinfo.value, outcomes.GradingOutcome):
         rep.longrepr = call.excinfo.value.report()
         category = call.excinfo.value.category
+    elif call.excinfo is not None and call.when == "call" and not call.excinfo.errisinstance(
+            (AssertionError, pytest.skip.Exception)):
+        # The judge choked on a value the submission returned (a wrong shape, say):
+        # a failed check, told in one line, not a traceback through the grader.
+        rep.longrepr = outcomes.JudgeCouldNotCompare(call.excinfo.value).report()
+        category = "failed"
 
     results = item.config.stash[RESULTS]
     entry = results.get(item.nodeid)

@@ -29,6 +29,20 @@ class CheckFailed(GradingOutcome, AssertionError):
         return f"{text}\n{self.detail}" if self.detail else text
 
 
+class JudgeCouldNotCompare(GradingOutcome):
+    """The oracle could not be applied to what the submission returned."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        text = f"{type(self.error).__name__}: {self.error}"
+        text = text if len(text) <= 600 else text[:600] + "…"
+        return ("无法把你的结果与标准答案比较 (形状或类型不对?) / your result could not be compared with "
+                f"the oracle's (wrong shape or type?):\n{text}")
+
+
 class StudentProblem(GradingOutcome):
     """Something went wrong inside the student's code."""
 

@@ -33,7 +33,10 @@ def _forkserver():
     if _context is None:
         os.environ.setdefault("MPLBACKEND", "Agg")
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(["grader.worker", "torch", "numpy", "matplotlib.pyplot"])
+        # torchvision too: importing it swaps torch.manual_seed (torch._dynamo wraps it), which
+        # the worker's tamper check would otherwise blame on a submission that imports it.
+        _context.set_forkserver_preload(["grader.worker", "torch", "numpy", "matplotlib.pyplot",
+                                         "torchvision"])
     return _context
 
 
@@ -52,12 +55,13 @@ class Student:
     """One module (e.g. ``hw03_conv_cost``) of one submission folder."""
 
     def __init__(self, submission_dir: Path, module: str, forbidden: list[str] | None = None,
-                 call_timeout: float = CALL_TIMEOUT_S) -> None:
+                 call_timeout: float = CALL_TIMEOUT_S, import_timeout: float = IMPORT_TIMEOUT_S) -> None:
         self.submission_dir = Path(submission_dir).resolve()
         self.module = module
         self.path = self.submission_dir / f"{module}.py"
         self.forbidden = list(forbidden or [])
         self.call_timeout = call_timeout
+        self.import_timeout = import_timeout
         self._process = None
         self._conn = None
         self._broken: outcomes.SubmissionBroken | None = None
@@ -111,11 +115,11 @@ class Student:
         child.close()
         self._conn = parent
         try:
-            reply = self._receive(IMPORT_TIMEOUT_S)
+            reply = self._receive(self.import_timeout)
         except TimeoutError:
             self._broken = outcomes.SubmissionBroken(
                 f"导入 {self.path.name} 超时 / importing {self.path} timed out "
-                f"after {IMPORT_TIMEOUT_S:.0f} s")
+                f"after {self.import_timeout:.0f} s")
         except EOFError:
             self._broken = outcomes.SubmissionBroken(
                 f"导入 {self.path.name} 时进程退出 / the process exited while importing {self.path} "

