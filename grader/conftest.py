@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from grader.student import Student
 os.environ.setdefault("MPLBACKEND", "Agg")
 RESULTS = pytest.StashKey[dict]()
 SUBMISSIONS = pytest.StashKey[list]()
+STARTED = pytest.StashKey[float]()
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.tbstyle == "auto":
         config.option.tbstyle = "short"
     config.stash[RESULTS] = {}
+    config.stash[STARTED] = time.time()
     config.stash[SUBMISSIONS] = _resolve_submissions(config)
 
 
@@ -233,18 +236,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     grouped = results_by_submission(config)
     if not grouped:
         return
+    documents = {name: report.results_json(name, results) for name, results in grouped.items()}
     json_opt, book_opt = config.getoption("grade_json"), config.getoption("gradebook")
     if json_opt:
-        target = Path(json_opt)
-        if len(config.stash[SUBMISSIONS]) > 1:
-            for name, results in grouped.items():
-                report.write_json(target / f"{name}.json", name, results)
-        else:
-            name, results = next(iter(grouped.items()))
-            report.write_json(target, name, results)
+        several = len(config.stash[SUBMISSIONS]) > 1
+        for name, document in documents.items():
+            report.write_json(Path(json_opt) / f"{name}.json" if several else Path(json_opt), document)
     if book_opt:
         Path(book_opt).parent.mkdir(parents=True, exist_ok=True)
-        Path(book_opt).write_text(report.gradebook_csv(grouped), encoding="utf-8")
+        Path(book_opt).write_text(report.gradebook_csv(report.gradebook_rows(documents)), encoding="utf-8")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
@@ -252,13 +252,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     if not grouped:
         return
     write = terminalreporter.write_line
-    for name, results in grouped.items():
-        title = "成绩 Score" + (f": {name}" if len(grouped) > 1 else "")
-        terminalreporter.write_sep("=", title)
-        for line in report.problem_table_text(results):
+    if len(grouped) > 3:  # a class: one line per submission
+        terminalreporter.write_sep("=", "成绩册 Gradebook")
+        rows = report.gradebook_rows({n: report.results_json(n, r) for n, r in grouped.items()})
+        for line in report.gradebook_text(rows):
             write(line)
+    else:
+        for name, results in grouped.items():
+            terminalreporter.write_sep("=", "成绩 Score" + (f": {name}" if len(grouped) > 1 else ""))
+            for line in report.problem_table_text(results):
+                write(line)
     figures = _output_root(config)
-    if figures.is_dir() and any(figures.rglob("*.png")):
+    if figures.is_dir() and any(p.stat().st_mtime >= config.stash[STARTED] for p in figures.rglob("*.png")):
         write(f"图片 Figures: {figures}")
     if any(r.outcome == "not implemented" for rs in grouped.values() for r in rs):
         write("提示 Hint: 打开 assignments/ 中对应的文件, 把 raise NotImplementedError 换成你的代码 / "

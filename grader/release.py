@@ -11,6 +11,7 @@ repository; its grader still runs (``pytest grader/``), without hidden checks.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -59,8 +60,9 @@ def make_release(out: Path, root: Path = ROOT) -> list[str]:
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / rel, target)
-    leaked = [rel for rel in copied if rel.endswith(".py")
-              and "### BEGIN SOLUTION" in (out / rel).read_text(encoding="utf-8", errors="replace")]
+    # Student modules (hwNN_*.py, wherever they are) must carry no solution region.
+    leaked = [rel for rel in copied if re.match(r"hw\d\d_.*\.py$", Path(rel).name) and any(
+        stubs.BEGIN.match(line) for line in (out / rel).read_text(encoding="utf-8", errors="replace").splitlines())]
     if leaked:
         shutil.rmtree(out)
         raise SystemExit(f"solution code would leak through {leaked}; nothing written")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.problems import BY_MODULE, PROBLEMS
@@ -108,45 +108,19 @@ def results_json(submission: str, results: list[CheckResult]) -> dict:
     }
 
 
-def write_json(path: Path, submission: str, results: list[CheckResult]) -> None:
+def write_json(path: Path, document: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results_json(submission, results), ensure_ascii=False, indent=2),
-                    encoding="utf-8")
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def gradebook_rows(by_submission: dict[str, list[CheckResult]]) -> list[dict]:
-    """One row per submission: each problem's score and the total."""
-    rows = []
-    for submission, results in by_submission.items():
-        scores = score_problems(results)
-        row = {"submission": submission}
-        for problem in PROBLEMS:
-            row[problem.number] = scores[problem.module].score if problem.module in scores else ""
-        row["total"], row["max"] = total(scores)
-        rows.append(row)
-    return rows
-
-
-def gradebook_csv(by_submission: dict[str, list[CheckResult]]) -> str:
-    rows = gradebook_rows(by_submission)
+def gradebook_csv(rows: list[dict]) -> str:
+    """The rows of :func:`gradebook_rows` as CSV."""
     out = io.StringIO()
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     return out.getvalue()
-
-
-def problem_table_markdown(results: list[CheckResult]) -> str:
-    scores = score_problems(results)
-    lines = ["| 题目 Problem | 得分 Score | 通过 Passed | 用时 Time |", "|---|---:|---:|---:|"]
-    for p, s in scores.items():
-        meta = BY_MODULE[p]
-        lines.append(f"| `{p}` {meta.zh} / {meta.en} | {s.score:g} / 10 | {s.passed} / {s.ran} "
-                     f"| {s.seconds:.1f} s |")
-    got, possible = total(scores)
-    lines.append(f"| **总分 Total** | **{got:g} / {possible:g}** | | |")
-    return "\n".join(lines) + "\n"
 
 
 def _width(text: str) -> int:
@@ -179,5 +153,53 @@ def problem_table_text(results: list[CheckResult]) -> list[str]:
     return lines
 
 
-def as_dicts(results: list[CheckResult]) -> list[dict]:
-    return [asdict(r) for r in results]
+# -- summaries of results.json contents (the one shape every report is made from) --------
+
+def problem_table_markdown(result: dict) -> str:
+    """One submission's per-problem table, as Markdown, from its results.json."""
+    extra = result.get("extra_data", {})
+    lines = ["| 题目 Problem | 得分 Score | 通过 Passed | 用时 Time |", "|---|---:|---:|---:|"]
+    for p, s in extra.get("problems", {}).items():
+        meta = BY_MODULE.get(p)
+        title = f"{meta.zh} / {meta.en}" if meta else ""
+        lines.append(f"| `{p}` {title} | {s['score']:g} / {s['max_score']:g} | {s['passed']} / {s['ran']} "
+                     f"| {s['seconds']:.1f} s |")
+    lines.append(f"| **总分 Total** | **{result['score']:g} / {extra.get('max_score', 0):g}** | | |")
+    return "\n".join(lines) + "\n"
+
+
+def gradebook_rows(by_submission: dict[str, dict]) -> list[dict]:
+    """One row per submission (each problem's score, the total), from results.json contents."""
+    rows = []
+    for submission, result in by_submission.items():
+        problems = result.get("extra_data", {}).get("problems", {})
+        row = {"submission": submission}
+        for problem in PROBLEMS:
+            row[problem.number] = problems[problem.module]["score"] if problem.module in problems else ""
+        row["total"] = result["score"]
+        row["max"] = result.get("extra_data", {}).get("max_score", 0.0)
+        rows.append(row)
+    return rows
+
+
+def gradebook_text(rows: list[dict]) -> list[str]:
+    """The gradebook as aligned terminal lines."""
+    numbers = [p.number for p in PROBLEMS if any(r.get(p.number, "") != "" for r in rows)]
+    table = [["submission", *numbers, "total"]]
+    table += [[r["submission"], *(f"{r[n]:g}" if r[n] != "" else "-" for n in numbers),
+               f"{r['total']:g}/{r['max']:g}"] for r in rows]
+    widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
+    return ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in table]
+
+
+def gradebook_markdown(rows: list[dict]) -> str:
+    """A Markdown gradebook: one row per submission, the problems any submission had."""
+    if not rows:
+        return ""
+    numbers = [p.number for p in PROBLEMS if any(r.get(p.number, "") != "" for r in rows)]
+    lines = ["| 提交 Submission | " + " | ".join(numbers) + " | 总分 Total |",
+             "|---|" + "---:|" * len(numbers) + "---:|"]
+    for r in rows:
+        cells = [f"{r[n]:g}" if r.get(n, "") != "" else "" for n in numbers]
+        lines.append(f"| {r['submission']} | " + " | ".join(cells) + f" | {r['total']:g} / {r['max']:g} |")
+    return "\n".join(lines) + "\n"

@@ -232,13 +232,13 @@ def test_summary_hides_hidden_check_names():
     assert "secret edge case" not in text and "expected 7" not in text
     assert "1 hidden checks failed" in text
     assert "instructor's repository (official run, 1 hidden checks)" in text
-    assert report.problem_table_markdown_from_json(result) in text
+    assert report.problem_table_markdown(result) in text
 
 
 def test_gradebook_markdown_matches_csv_rows():
     result = {"score": 4.0, "extra_data": {"max_score": 10.0, "problems": {PROBLEM: {
         "score": 4.0, "max_score": 10.0, "passed": 1, "ran": 3, "seconds": 0.5}}}}
-    rows = report.gradebook_rows_from_json({"s1": result})
+    rows = report.gradebook_rows({"s1": result})
     assert rows == [{"submission": "s1", **{p.number: "" for p in report.PROBLEMS}, "hw03": 4.0,
                      "total": 4.0, "max": 10.0}]
     assert report.gradebook_markdown(rows).splitlines()[2] == "| s1 | 4 | 4 / 10 |"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from grader.release import is_instructor_only, make_release
+from grader.stubs import BEGIN
 from tests.harness import ROOT
 
 
@@ -25,8 +26,8 @@ def test_release_grades_stubs_without_hidden_checks(tmp_path):
     assert "assignments/hw03_conv_cost.py" in copied and "grader/conftest.py" in copied
     assert not (out / "solutions").exists() and not (out / "tests").exists()
     assert not (out / "grader" / "hidden").exists()
-    for path in out.rglob("*.py"):
-        assert "### BEGIN SOLUTION" not in path.read_text(encoding="utf-8"), path
+    for path in out.rglob("hw[0-9][0-9]_*.py"):
+        assert not any(BEGIN.match(line) for line in path.read_text(encoding="utf-8").splitlines()), path
     result = tmp_path / "r.json"
     proc = subprocess.run([sys.executable, "-m", "pytest", "grader", "-q", "-p", "no:cacheprovider",
                            "-k", "hw03", "--grade-json", str(result)],

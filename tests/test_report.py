@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.report import CheckResult, gradebook_csv, results_json, score_problems
+from grader.report import CheckResult, gradebook_csv, gradebook_rows, results_json, score_problems
 
 
 def _check(problem, name, points, outcome, hidden=False):
@@ -49,7 +49,8 @@ def test_results_json_shape():
 
 def test_gradebook_csv_has_a_row_per_submission():
     other = [CheckResult("other", "hw03_conv_cost", "a", 1, "passed")]
-    text = gradebook_csv({"sub": RESULTS, "other": other})
+    rows = gradebook_rows({"sub": results_json("sub", RESULTS), "other": results_json("other", other)})
+    text = gradebook_csv(rows)
     lines = text.strip().splitlines()
     assert lines[0].startswith("submission,hw01,hw02,hw03")
     assert lines[1].startswith("sub,,0.0,7.5,") and lines[1].endswith(",7.5,20.0")

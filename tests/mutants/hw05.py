@@ -18,6 +18,8 @@ MUTANTS = [
            why="never shuffles, not even the training split"),
     Mutant(P, "loader_always_shuffles", old="shuffle=train, num_workers=0", new="shuffle=True, num_workers=0",
            why="shuffles the test split too"),
+    Mutant(P, "loader_always_downloads", old="train=train, download=download,",
+           new="train=train, download=True,", why="hard-codes download=True, as in many tutorials"),
     Mutant(P, "loader_without_normalize", old="        transforms.Normalize(CIFAR10_MEAN, CIFAR10_STD),\n",
            new="", why="ToTensor only: the batches are not normalized"),
     # numpy_grid
