@@ -44,6 +44,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
+from grader import static
+
 INPUT = -1
 ROLE_CODES = {"weight": 1, "bias": 2, "running_mean": 3, "running_var": 4}
 KIND_NAMES = {"conv": "Conv2d", "linear": "Linear", "bn": "BatchNorm2d"}
@@ -991,7 +993,7 @@ def oracle_uses(source: str) -> list[str]:
         tree = ast.parse(source)
     except SyntaxError:
         return []
-    body = [node for node in tree.body if not _is_main_guard(node)]
+    body = [node for node in tree.body if not static.is_main_guard(node)]
     found: list[tuple[int, str]] = []
     tv_names = {"torchvision"}
     torch_names = {"torch"}
@@ -1026,15 +1028,6 @@ def oracle_uses(source: str) -> list[str]:
                             "torchvision.models" in arg.value or "pytorch/vision" in arg.value):
                         found.append((node.lineno, repr(arg.value)))
     return [f"line {n}: {text}" for n, text in sorted(set(found))]
-
-
-def _is_main_guard(node: ast.AST) -> bool:
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
-        return False
-    test = node.test
-    parts = [test.left, *test.comparators]
-    return any(isinstance(p, ast.Name) and p.id == "__name__" for p in parts) and any(
-        isinstance(p, ast.Constant) and p.value == "__main__" for p in parts)
 
 
 def require_own_code(source: str) -> None:

@@ -28,6 +28,7 @@ from torchvision import transforms
 from torchvision.utils import make_grid
 
 from grader import figures
+from grader import static
 from grader.checks import expect, expect_close, fail
 from grader.fixtures_cifar import (CLASSES, MEAN, STD, cifar10_md5_unchecked, normalized_split,
                                    recording_downloads, write_tiny_cifar10)
@@ -310,33 +311,6 @@ _METHOD_NAMES = frozenset({"new_full", "new_zeros", "new_ones", "new_empty", "co
                            "index_put_", "index_copy_", "masked_fill_", "masked_scatter_", "make_grid"})
 
 
-def _import_aliases(tree: ast.Module) -> dict[str, str]:
-    aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                if a.asname:
-                    aliases[a.asname] = a.name
-                else:
-                    root = a.name.split(".")[0]
-                    aliases[root] = root
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for a in node.names:
-                aliases[a.asname or a.name] = f"{node.module}.{a.name}"
-    return aliases
-
-
-def _dotted(node: ast.AST, aliases: dict[str, str]) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(aliases.get(node.id, node.id))
-    return ".".join(reversed(parts))
-
-
 def _forbidden_name(dotted: str) -> bool:
     parts = dotted.split(".")
     if parts[0] == "torchvision" and parts[-1] == "make_grid":
@@ -356,7 +330,7 @@ def numpy_grid_static_problems(source: str) -> list[str] | None:
     functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     if "numpy_grid" not in functions:
         return None
-    aliases = _import_aliases(tree)
+    aliases = static.import_aliases([tree])
     problems, todo, seen = set(), ["numpy_grid"], set()
     while todo:
         name = todo.pop()
@@ -367,7 +341,7 @@ def numpy_grid_static_problems(source: str) -> list[str] | None:
             if isinstance(node, ast.Name) and node.id in functions and node.id not in seen:
                 todo.append(node.id)
             if isinstance(node, (ast.Name, ast.Attribute)):
-                dotted = _dotted(node, aliases)
+                dotted = static.dotted_name(node, aliases)
                 hit = dotted is not None and _forbidden_name(dotted)
                 hit = hit or (isinstance(node, ast.Attribute) and node.attr in _METHOD_NAMES)
                 if hit:

@@ -141,7 +141,7 @@ def test_local_connectivity(student):
         limit = case["k_h"] * case["k_w"] * c
         for r, (o, top, left) in enumerate(row_geometry(case)):
             cols = torch.nonzero(got[r]).flatten()
-            ch, rest = cols // (h * w), cols % (h * w)
+            rest = cols % (h * w)  # the channel (cols // (h·w)) may be any
             ys, xs = rest // w, rest % w
             inside = (ys >= top) & (ys < top + case["k_h"]) & (xs >= left) & (xs < left + case["k_w"])
             where = f"conv_as_matrix({describe(case)}), row {r} (output channel {o}, window at ({top}, {left}))"

@@ -27,6 +27,7 @@ import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
+from grader import static
 from grader.checks import expect, expect_close, fail
 from grader.outcomes import StudentError
 
@@ -51,60 +52,13 @@ ORACLE_PARTS = frozenset({
 })
 
 
-def _is_main_guard(node: ast.stmt) -> bool:
-    """``if __name__ == "__main__":`` (a student's self-test may use nn.LSTM freely)."""
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
-        return False
-    sides = [node.test.left, *node.test.comparators]
-    return (any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides)
-            and any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides))
-
-
 def _torch_aliases(nodes) -> dict[str, str]:
     """Local name -> dotted torch path, from the imports among ``nodes``."""
-    aliases = {}
-    for top in nodes:
-        for node in ast.walk(top):
-            if isinstance(node, ast.Import):
-                for a in node.names:
-                    if a.name == "torch" or a.name.startswith("torch."):
-                        if a.asname:
-                            aliases[a.asname] = a.name
-                        else:
-                            aliases[a.name.split(".")[0]] = "torch"
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                if node.module == "torch" or node.module.startswith("torch."):
-                    for a in node.names:
-                        aliases[a.asname or a.name] = f"{node.module}.{a.name}"
-    return aliases
-
-
-def _dotted(node: ast.AST, aliases: dict[str, str]) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name) and node.id in aliases:
-        return ".".join([aliases[node.id], *reversed(parts)])
-    return None
+    return {k: v for k, v in static.import_aliases(nodes).items() if v == "torch" or v.startswith("torch.")}
 
 
 def _oracle_parts(text: str) -> set[str]:
     return set(text.replace("/", ".").split(".")) & ORACLE_PARTS
-
-
-def _walk_code(node: ast.AST):
-    """``ast.walk`` without type annotations (``cell: LSTMCell`` does not call LSTMCell)."""
-    todo = [node]
-    while todo:
-        node = todo.pop()
-        yield node
-        for field, value in ast.iter_fields(node):
-            if field in ("annotation", "returns"):
-                continue
-            for child in (value if isinstance(value, list) else [value]):
-                if isinstance(child, ast.AST):
-                    todo.append(child)
 
 
 @functools.lru_cache(maxsize=32)
@@ -123,7 +77,7 @@ def oracle_uses(source: str, roots: tuple[str, ...]) -> tuple[str, ...]:
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             defs[node.name] = node
-        elif not _is_main_guard(node):
+        elif not static.is_main_guard(node):
             others.append(node)
     seen, todo = set(), list(roots)
     while todo:
@@ -131,15 +85,15 @@ def oracle_uses(source: str, roots: tuple[str, ...]) -> tuple[str, ...]:
         if name in seen or name not in defs:
             continue
         seen.add(name)
-        todo.extend(n.id for n in _walk_code(defs[name]) if isinstance(n, ast.Name) and n.id in defs)
+        todo.extend(n.id for n in static.walk_code(defs[name]) if isinstance(n, ast.Name) and n.id in defs)
     scanned = others + [defs[n] for n in sorted(seen)]
     aliases = {k: v for k, v in _torch_aliases(scanned).items() if k not in defs}
     found = []
     for top in scanned:
-        for node in _walk_code(top):
+        for node in static.walk_code(top):
             hit = None
             if isinstance(node, (ast.Attribute, ast.Name)) and isinstance(getattr(node, "ctx", None), ast.Load):
-                dotted = _dotted(node, aliases)
+                dotted = static.dotted_name(node, aliases, strict=True)
                 if dotted and _oracle_parts(dotted):
                     hit = dotted
             elif isinstance(node, ast.Call):
@@ -147,7 +101,7 @@ def oracle_uses(source: str, roots: tuple[str, ...]) -> tuple[str, ...]:
                 fname = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
                 strings = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
                 if fname == "getattr" and len(node.args) >= 2:  # getattr(torch._VF, "lstm")
-                    owner = _dotted(node.args[0], aliases)
+                    owner = static.dotted_name(node.args[0], aliases, strict=True)
                     name = node.args[1]
                     if owner and isinstance(name, ast.Constant) and isinstance(name.value, str) \
                             and _oracle_parts(f"{owner}.{name.value}"):

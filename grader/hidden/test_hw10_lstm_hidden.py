@@ -7,7 +7,6 @@ Oracles: ``torch.nn.LSTM`` in the judge (see ``grader/test_hw10_lstm.py``).
 from __future__ import annotations
 
 import pytest
-import torch
 
 from grader.checks import expect_close
 from grader.outcomes import StudentError
