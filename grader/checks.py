@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.outcomes import CheckFailed
+from grader.outcomes import CheckFailed, StudentError
 
 
 def fail(zh: str, en: str, detail: str = "") -> None:
@@ -106,8 +106,6 @@ def expect_close(got: Any, expected: torch.Tensor, what: str, *, atol: float = 1
 def expect_raises(student_call, exc_names: tuple[str, ...], what: str) -> str:
     """Run ``student_call()``; it must raise one of ``exc_names`` (by class name or a subclass
     of it, as reported by the worker). Returns the error message."""
-    from grader.outcomes import StudentError
-
     try:
         value = student_call()
     except StudentError as err:
