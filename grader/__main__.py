@@ -1,6 +1,6 @@
 """``python -m grader``: see grader/cli.py (``python -m grader --help``)."""
 
-from grader.cli import main
+from grader.tools.cli import main
 
 # Guarded: the worker fork server re-imports the main module as "__mp_main__".
 if __name__ == "__main__":

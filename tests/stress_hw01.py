@@ -53,8 +53,8 @@ def run_stats(seeds: int) -> int:
     sys.path.insert(0, str(ROOT / "solutions"))
     import hw01_initialization as ref  # noqa: E402
 
-    from grader.hidden import test_hw01_initialization_hidden as H
-    from grader import test_hw01_initialization as T
+    from grader.problems.hw01_initialization.hidden import test_hw01_initialization_hidden as H
+    from grader.problems.hw01_initialization import test_hw01_initialization as T
 
     torch.set_num_threads(1)
     use: dict[str, list[float]] = {}

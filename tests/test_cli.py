@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import cli, report
+from grader.tools import cli
+from grader.reports import scores as report
 from tests.harness import ROOT
 
 PROBLEM = "hw03_conv_cost"

@@ -45,7 +45,7 @@ def make_autograder(tmp: Path) -> Path:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     shutil.copy(RUN_AUTOGRADER, root / "run_autograder")  # where Gradescope puts it
-    (source / "grader" / "hidden" / f"test_{PROBLEM}_zz_probe_hidden.py").write_text(PROBE, encoding="utf-8")
+    (source / "grader" / "problems" / PROBLEM / "hidden" / f"test_{PROBLEM}_zz_probe_hidden.py").write_text(PROBE, encoding="utf-8")
     (root / "submission").mkdir()
     (root / "results").mkdir()
     return root

@@ -13,7 +13,7 @@ import torch
 import torchvision
 from torch import nn
 
-from grader import model_transfer as mt
+from grader.support import model_transfer as mt
 from tests.harness import ROOT, grade
 
 VARIANTS = Path(__file__).parent / "variants"

@@ -6,16 +6,16 @@ import json
 import subprocess
 import sys
 
-from grader.release import is_instructor_only, make_release
-from grader.stubs import BEGIN
+from grader.tools.release import is_instructor_only, make_release
+from grader.tools.stubs import BEGIN
 from tests.harness import ROOT
 
 
 def test_instructor_paths_are_recognised():
     for path in ("solutions/hw03_conv_cost.py", "tests/mutants/hw03.py",
-                 "grader/hidden/test_hw03_conv_cost_hidden.py", ".github/workflows/ci.yml"):
+                 "grader/problems/hw03_conv_cost/hidden/test_hw03_conv_cost_hidden.py", ".github/workflows/ci.yml"):
         assert is_instructor_only(path), path
-    for path in ("assignments/hw03_conv_cost.py", "grader/test_hw03_conv_cost.py", "README.md",
+    for path in ("assignments/hw03_conv_cost.py", "grader/problems/hw03_conv_cost/test_hw03_conv_cost.py", "README.md",
                  "grader/conftest.py", "pyproject.toml"):
         assert not is_instructor_only(path), path
 
@@ -25,7 +25,7 @@ def test_release_grades_stubs_without_hidden_checks(tmp_path):
     copied = make_release(out, ROOT)
     assert "assignments/hw03_conv_cost.py" in copied and "grader/conftest.py" in copied
     assert not (out / "solutions").exists() and not (out / "tests").exists()
-    assert not (out / "grader" / "hidden").exists()
+    assert not list(out.rglob("hidden"))
     for path in out.rglob("hw[0-9][0-9]_*.py"):
         assert not any(BEGIN.match(line) for line in path.read_text(encoding="utf-8").splitlines()), path
     result = tmp_path / "r.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.report import CheckResult, gradebook_csv, gradebook_rows, results_json, score_problems
+from grader.reports.scores import CheckResult, gradebook_csv, gradebook_rows, results_json, score_problems
 
 
 def _check(problem, name, points, outcome, hidden=False):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.stubs import MarkerError, expected_stubs, make_stub
+from grader.tools.stubs import MarkerError, expected_stubs, make_stub
 from tests.harness import ROOT
 
 
@@ -12,8 +12,8 @@ def test_every_solution_has_a_stub_in_sync():
     expected = expected_stubs(ROOT)
     assert expected, "no solutions found"
     for path, text in expected.items():
-        assert path.exists(), f"missing {path.name}: run python -m grader.stubs"
-        assert path.read_text(encoding="utf-8") == text, f"{path.name} drifted: run python -m grader.stubs"
+        assert path.exists(), f"missing {path.name}: run python -m grader.tools.stubs"
+        assert path.read_text(encoding="utf-8") == text, f"{path.name} drifted: run python -m grader.tools.stubs"
 
 
 def test_stubs_keep_no_solution_code():

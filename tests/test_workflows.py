@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import cli
+from grader.tools import cli
 from tests.harness import ROOT
 
 yaml = pytest.importorskip("yaml")

@@ -24,4 +24,4 @@ if [ -n "$TORCH_INDEX" ]; then
   "$VENV/bin/python" -m pip install torch torchvision --index-url "$TORCH_INDEX"
 fi
 "$VENV/bin/python" -m pip install -e "$SOURCE"
-"$VENV/bin/python" -c "import torch, grader.cli; print('torch', torch.__version__)"
+"$VENV/bin/python" -c "import torch, grader.tools.cli; print('torch', torch.__version__)"

@@ -1,0 +1,9 @@
+"""hw06_depthwise_separable (第六题): Depthwise separable conv / 深度可分离卷积."""
+
+from grader.problems.manifest import Problem
+
+PROBLEM = Problem(
+    module="hw06_depthwise_separable",
+    zh="深度可分离卷积",
+    en="Depthwise separable conv",
+)

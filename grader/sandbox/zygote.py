@@ -1,0 +1,221 @@
+"""Judge side and zygote side of the process that forks workers.
+
+The judge forks its zygote once, early (``pytest_configure``), before it has
+computed anything with torch and before any check or hidden module is imported:
+the zygote is a clean copy of an interpreter that has imported torch, NumPy,
+matplotlib, torchvision and the worker-side grader modules, and forking a worker
+from it costs milliseconds. (Forking the judge itself later would copy OpenMP
+thread pools, oracles and hidden checks into the student's process.)
+
+The judge talks to the zygote over a private socket pair; a worker closes its
+copy before any student code runs, so nothing a student controls can ask the
+zygote (which keeps the judge's rights) for anything. Requests are tiny JSON
+documents; a spawn request carries the worker's end of its channel as a file
+descriptor.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import socket
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+_MAX_MESSAGE = 1 << 20
+
+
+@dataclass(frozen=True)
+class ExitStatus:
+    code: int | None    # exit code, when the process exited
+    signal: int | None  # the signal that killed it, when one did
+
+    def describe(self) -> str:
+        if self.signal is not None:
+            try:
+                return signal.Signals(self.signal).name
+            except ValueError:
+                return f"signal {self.signal}"
+        return f"exit code {self.code}"
+
+
+def _close_fds_except(keep: set[int]) -> None:
+    """Close every inherited descriptor but ``keep`` and the standard three."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        fds = list(range(3, 1024))
+    for fd in fds:
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _sweep_uid(uid: int) -> None:
+    """Kill every process of ``uid``: a child that becomes ``uid`` and signals all it may."""
+    if uid <= 0:
+        return
+    for _ in range(50):  # a fork bomb is bounded by RLIMIT_NPROC; each round kills what exists
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setresgid(uid, uid, uid)
+                os.setresuid(uid, uid, uid)
+                os.kill(-1, signal.SIGKILL)  # every process this uid may signal, except ourselves
+                os._exit(0)
+            except ProcessLookupError:
+                os._exit(3)  # nothing left
+            except BaseException:  # noqa: BLE001
+                os._exit(4)
+        _, status = os.waitpid(pid, 0)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
+            return
+        time.sleep(0.005)
+
+
+class _ZygoteServer:
+    """Runs in the zygote: forks workers on the judge's request and reports their exits."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.exits: dict[int, ExitStatus] = {}
+        self.children: set[int] = set()
+
+    def reap(self) -> None:
+        while self.children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            self.children.discard(pid)
+            self.exits[pid] = ExitStatus(
+                os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+                os.WTERMSIG(status) if os.WIFSIGNALED(status) else None)
+
+    def spawn(self, config: dict, channel_fd: int) -> int:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                self.sock.close()
+                _close_fds_except({channel_fd})
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                from grader.sandbox import worker
+
+                worker.serve(Connection(channel_fd), config)
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            except BaseException:  # noqa: BLE001 - a worker never returns into the zygote's loop
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(channel_fd)
+        self.children.add(pid)
+        return pid
+
+    def status(self, pid: int, timeout: float) -> ExitStatus | None:
+        deadline = time.monotonic() + timeout
+        while True:
+            self.reap()
+            if pid in self.exits:
+                return self.exits.pop(pid)
+            if pid not in self.children or time.monotonic() >= deadline:
+                return None
+            time.sleep(0.005)
+
+    def serve(self) -> None:
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(self.sock, _MAX_MESSAGE, 2)
+            except OSError as exc:
+                if exc.errno == errno.EINTR:
+                    continue
+                return
+            if not data:
+                return
+            request = json.loads(data)
+            op = request.get("op")
+            if op == "spawn" and fds:
+                answer: dict[str, Any] = {"pid": self.spawn(request["config"], fds[0])}
+            elif op == "status":
+                found = self.status(int(request["pid"]), float(request.get("timeout", 0)))
+                answer = {"exited": found is not None, "code": found and found.code,
+                          "signal": found and found.signal}
+            elif op == "sweep":
+                _sweep_uid(int(request["uid"]))
+                answer = {"ok": True}
+            else:
+                return
+            for fd in fds[1:]:
+                os.close(fd)
+            self.sock.sendall(json.dumps(answer).encode())
+            self.reap()
+
+
+class Zygote:
+    """The judge's handle on its zygote."""
+
+    def __init__(self) -> None:
+        self._sock: socket.socket | None = None
+        self.pid: int | None = None
+
+    def start(self) -> None:
+        judge_end, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                judge_end.close()
+                os.setsid()  # the judge's Ctrl-C is the judge's to handle
+                _close_fds_except({zygote_end.fileno()})
+                devnull = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(devnull, fd)
+                _ZygoteServer(zygote_end).serve()
+            finally:
+                os._exit(0)
+        zygote_end.close()
+        self._sock, self.pid = judge_end, pid
+
+    def _ask(self, request: dict, fds: list[int] = ()) -> dict:
+        if self._sock is None:
+            raise RuntimeError("the zygote is not running")
+        socket.send_fds(self._sock, [json.dumps(request).encode()], list(fds))
+        return json.loads(self._sock.recv(_MAX_MESSAGE))
+
+    def spawn(self, config: dict) -> tuple[int, Connection]:
+        """Fork a worker serving ``config``; returns its pid and the judge's end of its channel."""
+        judge_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            pid = self._ask({"op": "spawn", "config": config}, [worker_end.fileno()])["pid"]
+        finally:
+            worker_end.close()
+        return pid, Connection(judge_end.detach())
+
+    def exit_status(self, pid: int, timeout: float = 0.0) -> ExitStatus | None:
+        answer = self._ask({"op": "status", "pid": pid, "timeout": timeout})
+        return ExitStatus(answer["code"], answer["signal"]) if answer["exited"] else None
+
+    def sweep(self, uid: int) -> None:
+        """Kill every process of a sandbox uid (nothing a worker started outlives it)."""
+        self._ask({"op": "sweep", "uid": uid})
+
+    def stop(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self.pid = None
