@@ -1,4 +1,4 @@
-"""``python -m grader``: see grader/cli.py (``python -m grader --help``)."""
+"""``python -m grader [VERB]``: see grader/tools/cli.py (``python -m grader --help``)."""
 
 from grader.tools.cli import main
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.tools import cli
+from grader.tools import grade as cli
 from grader.reports import scores as report
+from grader.reports import tables
 from tests.harness import ROOT
 
 PROBLEM = "hw03_conv_cost"
@@ -233,7 +234,7 @@ def test_summary_hides_hidden_check_names():
     assert "secret edge case" not in text and "expected 7" not in text
     assert "1 hidden checks failed" in text
     assert "instructor's repository (official run, 1 hidden checks)" in text
-    assert report.problem_table_markdown(result) in text
+    assert tables.problem_table_markdown(result) in text
 
 
 def test_gradebook_markdown_matches_csv_rows():
@@ -242,7 +243,7 @@ def test_gradebook_markdown_matches_csv_rows():
     rows = report.gradebook_rows({"s1": result})
     assert rows == [{"submission": "s1", **{p.number: "" for p in report.PROBLEMS}, "hw03": 4.0,
                      "total": 4.0, "max": 10.0}]
-    assert report.gradebook_markdown(rows).splitlines()[2] == "| s1 | 4 | 4 / 10 |"
+    assert tables.gradebook_markdown(rows).splitlines()[2] == "| s1 | 4 | 4 / 10 |"
 
 
 def test_help_exits_0():

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.tools import cli
+from grader.tools import grade as cli
 from tests.harness import ROOT
 
 yaml = pytest.importorskip("yaml")

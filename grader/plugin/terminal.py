@@ -7,6 +7,7 @@ import pytest
 from grader.plugin.scoring import results_by_submission
 from grader.plugin.session import LAUNCHER, STARTED, output_root
 from grader.reports import scores as report
+from grader.reports import tables
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
@@ -17,12 +18,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     if len(grouped) > 3:  # a class: one line per submission
         terminalreporter.write_sep("=", "成绩册 Gradebook")
         rows = report.gradebook_rows({n: report.results_json(n, r) for n, r in grouped.items()})
-        for line in report.gradebook_text(rows):
+        for line in tables.gradebook_text(rows):
             write(line)
     else:
         for name, results in grouped.items():
             terminalreporter.write_sep("=", "成绩 Score" + (f": {name}" if len(grouped) > 1 else ""))
-            for line in report.problem_table_text(results):
+            for line in tables.problem_table_text(results):
                 write(line)
     write(config.stash[LAUNCHER].plan.describe())
     figures = output_root(config)
