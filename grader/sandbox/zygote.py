@@ -57,26 +57,39 @@ def _close_fds_except(keep: set[int]) -> None:
                 pass
 
 
+def live_processes(uid: int) -> list[int]:
+    """Processes (not zombies) whose real uid is ``uid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", "rb") as f:
+                fields = dict(line.split(b":", 1) for line in f.read().splitlines() if b":" in line)
+        except OSError:
+            continue
+        if int(fields.get(b"Uid", b"-1").split()[0]) == uid and fields.get(b"State", b"").strip()[:1] not in b"ZX":
+            found.append(int(entry))
+    return found
+
+
 def _sweep_uid(uid: int) -> None:
     """Kill every process of ``uid``: a child that becomes ``uid`` and signals all it may."""
     if uid <= 0:
         return
-    for _ in range(50):  # a fork bomb is bounded by RLIMIT_NPROC; each round kills what exists
+    for _ in range(100):  # a fork bomb is bounded by RLIMIT_NPROC; each round kills what exists
+        if not live_processes(uid):
+            return
         pid = os.fork()
         if pid == 0:
             try:
                 os.setresgid(uid, uid, uid)
                 os.setresuid(uid, uid, uid)
                 os.kill(-1, signal.SIGKILL)  # every process this uid may signal, except ourselves
+            finally:
                 os._exit(0)
-            except ProcessLookupError:
-                os._exit(3)  # nothing left
-            except BaseException:  # noqa: BLE001
-                os._exit(4)
-        _, status = os.waitpid(pid, 0)
-        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
-            return
-        time.sleep(0.005)
+        os.waitpid(pid, 0)
+        time.sleep(0.002)
 
 
 class _ZygoteServer:
