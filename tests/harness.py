@@ -31,8 +31,10 @@ class GradeRun:
 
 
 def grade(submissions: list[Path], out: Path, *, problem: str | None = None,
-          extra: list[str] = (), timeout: float = 1500) -> GradeRun:
-    """Grade ``submissions`` (folders; their names must be distinct) and return the results."""
+          extra: list[str] = (), timeout: float = 1500, env: dict | None = None,
+          wrapper: list[str] | None = None) -> GradeRun:
+    """Grade ``submissions`` (folders; their names must be distinct) and return the results.
+    ``env`` adds to the judge's environment; ``wrapper`` is a command the judge runs under."""
     out.mkdir(parents=True, exist_ok=True)
     json_target = out / "results" if len(submissions) > 1 else out / "results.json"
     cmd = [sys.executable, "-m", "pytest", str(ROOT / "grader"), "-q", "-p", "no:cacheprovider",
@@ -41,8 +43,9 @@ def grade(submissions: list[Path], out: Path, *, problem: str | None = None,
         cmd += ["--submission", str(folder)]
     if problem:
         cmd += ["-k", problem]
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
+    proc = subprocess.run([*(wrapper or []), *cmd], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env=env)
     if proc.returncode not in (0, 1):
         raise AssertionError(f"the grader itself failed (exit {proc.returncode}):\n"
                              f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")

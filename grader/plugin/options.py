@@ -38,4 +38,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"sandbox: largest file written (default {_LIMITS.file_mb})")
     add("--sandbox-uid-base", type=int, default=DEFAULT_UID_BASE, metavar="UID",
         help=f"sandbox: first uid of the slots (default {DEFAULT_UID_BASE})")
+    add("--sandbox-namespaces", choices=("auto", "none"), default="auto",
+        help="sandbox: use the namespaces the kernel grants (auto), or none, as in a container that refuses "
+             "them (the uid layer alone must hold)")
     add("--verdict-fd", type=int, default=None, help="(for python -m grader) write results to this pipe")

@@ -80,7 +80,8 @@ def start(config: pytest.Config) -> None:
     config.stash[RESULTS] = {}
     config.stash[STARTED] = time.time()
     try:
-        plan = isolation.plan(config.getoption("isolation"), _limits(config), config.getoption("sandbox_uid_base"))
+        plan = isolation.plan(config.getoption("isolation"), _limits(config), config.getoption("sandbox_uid_base"),
+                              namespaces=config.getoption("sandbox_namespaces") == "auto")
     except isolation.IsolationUnavailable as exc:
         raise pytest.UsageError(f"--isolation required: 无法隔离 / cannot isolate student code: {exc}") from None
     raw = config.getoption("submission") or [str(config.rootpath / "assignments")]

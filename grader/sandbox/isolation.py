@@ -146,8 +146,11 @@ def claim_slot(uid_base: int) -> tuple[int, int]:
     raise IsolationUnavailable("没有空闲的沙箱 uid / no free sandbox uid")
 
 
-def plan(mode: str, limits: Limits | None = None, uid_base: int = DEFAULT_UID_BASE) -> Plan:
-    """Decide the layers; ``required`` raises ``IsolationUnavailable`` saying what is missing."""
+def plan(mode: str, limits: Limits | None = None, uid_base: int = DEFAULT_UID_BASE,
+         namespaces: bool = True) -> Plan:
+    """Decide the layers; ``required`` raises ``IsolationUnavailable`` saying what is missing.
+    ``namespaces=False`` uses none even where the kernel grants them (as a container that
+    refuses them would: the uid layer must hold alone)."""
     result = Plan(mode=mode, limits=limits or Limits())
     if mode == "off":
         return result
@@ -155,9 +158,9 @@ def plan(mode: str, limits: Limits | None = None, uid_base: int = DEFAULT_UID_BA
     if os.geteuid() != 0:
         missing = ("评分进程不是 root, 无法切换到沙箱用户 / the judge is not root, so it cannot run student "
                    "code as a sandbox user (run it under sudo, or in a container as root)")
-    namespaces = probe_namespaces() if not missing else ()
+    granted = probe_namespaces() if not missing and namespaces else ()
     needed = interpreter_paths()
-    if not missing and "mount" not in namespaces:
+    if not missing and "mount" not in granted:
         blocked = sorted({b for p in needed if (b := blocked_ancestor(p))})
         if blocked:
             missing = (f"沙箱用户读不到 Python ({', '.join(blocked)} 不可进入), 且内核不允许挂载命名空间 / the "
@@ -169,7 +172,7 @@ def plan(mode: str, limits: Limits | None = None, uid_base: int = DEFAULT_UID_BA
         result.reason = missing
         return result
     result.uid, result._lock_fd = claim_slot(uid_base)
-    result.active, result.namespaces, result.needed = True, namespaces, needed
+    result.active, result.namespaces, result.needed = True, granted, needed
     return result
 
 

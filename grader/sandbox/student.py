@@ -165,8 +165,9 @@ class Student:
             elif status == "forbidden":
                 self._broken = outcomes.ForbiddenOracle(f"import {self.module}", wire.text(reply.get("message")))
             else:
+                note = self._limit_note(reply)
                 self._broken = outcomes.SubmissionBroken(
-                    f"无法导入 / cannot import {name}:", wire.text(reply.get("message")),
+                    f"无法导入 / cannot import {name}:" + (f" ({note})" if note else ""), wire.text(reply.get("message")),
                     wire.text(reply.get("traceback")), wire.text(reply.get("output")),
                     wire.text(reply.get("type")), tuple(reply.get("mro") or ()))
         self._end()
@@ -205,15 +206,36 @@ class Student:
                              if isinstance(v, int)}
         return self._unwrap(reply, label(reply) if callable(label) else label)
 
-    @staticmethod
-    def _unwrap(reply: dict, label: str) -> Any:
-        status = reply["status"]
-        if status == "ok":
+    def _limit_note(self, reply: dict) -> str:
+        """Name the sandbox limit an error shows was reached (memory, processes, file size)."""
+        plan = self.launcher.plan
+        if not plan.active or self.trusted:
+            return ""
+        kind, message = wire.text(reply.get("type")), wire.text(reply.get("message"))
+        limits = plan.limits
+        if kind == "MemoryError":
+            return f"内存超出沙箱限制 / the sandbox's memory limit ({limits.memory_mb} MB) was reached"
+        if kind == "BlockingIOError" or "Resource temporarily unavailable" in message:
+            return f"进程数超出沙箱限制 / the sandbox's process limit ({limits.processes}) was reached"
+        if "File too large" in message:
+            return f"文件大小超出沙箱限制 / the sandbox's file size limit ({limits.file_mb} MB) was reached"
+        return ""
+
+    def _unwrap(self, reply: dict, label: str) -> Any:
+        if reply["status"] == "ok":
             return reply.get("value")
-        text = wire.text
-        if status == "tampered":
-            raise outcomes.Tampered(label, text(reply.get("message")))
-        kind = {"not_implemented": outcomes.NotImplementedYet, "forbidden": outcomes.ForbiddenOracle,
-                "exit": outcomes.StudentExited}.get(status, outcomes.StudentError)
-        raise kind(label, text(reply.get("message")), text(reply.get("traceback")), text(reply.get("output")),
-                   text(reply.get("type")), tuple(text(m) for m in (reply.get("mro") or ()))[:50])
+        note = self._limit_note(reply)
+        if note:
+            reply = {**reply, "message": f"{wire.text(reply.get('message'))} ({note})"}
+        raise_for_record(reply, label)
+
+
+def raise_for_record(record: dict, label: str) -> None:
+    """Raise the ``outcomes`` exception an error record from the worker stands for."""
+    status, text = record.get("status"), wire.text
+    if status == "tampered":
+        raise outcomes.Tampered(label, text(record.get("message")))
+    kind = {"not_implemented": outcomes.NotImplementedYet, "forbidden": outcomes.ForbiddenOracle,
+            "exit": outcomes.StudentExited}.get(status, outcomes.StudentError)
+    raise kind(label, text(record.get("message")), text(record.get("traceback")), text(record.get("output")),
+               text(record.get("type")), tuple(text(m) for m in (record.get("mro") or ()))[:50])

@@ -77,6 +77,8 @@ def student_traceback(exc: BaseException, submission_dir: str) -> tuple[str, boo
     frames = traceback.extract_tb(exc.__traceback__)
     own = [f for f in frames if f.filename.startswith(submission_dir)]
     innermost_is_student = bool(frames) and frames[-1].filename.startswith(submission_dir)
+    for frame in own:  # "hw03_conv_cost.py", not the jail's path: the same text every run
+        frame.filename = frame.filename[len(submission_dir):]
     lines = traceback.format_list(own) if own else []
     lines += traceback.format_exception_only(type(exc), exc)
     return "".join(lines).rstrip(), innermost_is_student

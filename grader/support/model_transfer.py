@@ -854,10 +854,10 @@ def count_models(module, specs: list[dict]) -> list[dict]:
 
 def counted(entry: dict, label: str) -> int:
     """Judge side: the count of one build, or that build's error as the student should see it."""
-    from grader.sandbox.student import Student
+    from grader.sandbox.student import raise_for_record
 
     if "error" in entry:
-        Student._unwrap(entry["error"], label)
+        raise_for_record(entry["error"], label)
     return entry["params"]
 
 
@@ -970,7 +970,7 @@ def meta_count(factory: Callable[[], nn.Module]) -> int:
 def take(result: dict, *stages: str, label: str) -> None:
     """Raise the failure of the first of ``stages`` that failed, as the student should see it."""
     from grader.judging.checks import fail
-    from grader.sandbox.student import Student
+    from grader.sandbox.student import raise_for_record
 
     for stage in stages:
         record = result.get("errors", {}).get(stage)
@@ -980,7 +980,7 @@ def take(result: dict, *stages: str, label: str) -> None:
             zh, en = record["transfer"]
             fail(f"无法把 torchvision 的权重载入你的模型 / {zh}",
                  f"cannot load torchvision's weights into your model: {en}")
-        Student._unwrap(record, label)
+        raise_for_record(record, label)
 
 
 # ----------------------------------------------------------------------------
