@@ -20,9 +20,10 @@ PROBLEM = "hw03_conv_cost"
 @dataclass(frozen=True)
 class Attack:
     name: str
-    code: str            # appended to the module (module level)
+    code: str             # appended to the module (module level)
     honest: bool = False  # on top of the reference instead of the stub
     why: str = ""
+    expect: str = "zero"  # zero: gains nothing on a stub; full: costs a fair submission nothing; less: costs points
 
     def source(self, **fields: str) -> str:
         base = (ROOT / ("solutions" if self.honest else "assignments") / f"{PROBLEM}.py").read_text(encoding="utf-8")
@@ -71,7 +72,8 @@ if "conv2d_params" in _NS:
     conv2d_params, conv2d_macs = _NS["conv2d_params"], _NS["conv2d_macs"]
     conv2d_flops, conv2d_cost = _NS["conv2d_flops"], _NS["conv2d_cost"]
 '''),
-    Attack("pth", honest=True, why="a .pth file that would run in every later grading on this machine", code='''
+    Attack("pth", honest=True, expect="full", why="a .pth file that would run in every later grading here",
+           code='''
 import site, os
 for _dir in [*site.getsitepackages(), site.getusersitepackages()]:
     try:
@@ -156,7 +158,8 @@ def conv2d_params(*args, **kwargs):
     import time
     time.sleep(60)
 '''),
-    Attack("guard_tamper", why="undo the policy's guards and the tamper check", code='''
+    Attack("guard_tamper", honest=True, expect="less", why="undo the policy's guards and the tamper check",
+           code='''
 import gc, sys
 try:
     for _obj in gc.get_objects():
@@ -169,4 +172,20 @@ except Exception:
     pass
 '''),
 ]
+ATTACKS.append(Attack("memory_snoop", why="look for hidden checks or solutions in the worker's memory", code='''
+import sys
+_LOADED = sorted(name for name in sys.modules if "hidden" in name or name.startswith("solutions"))
+
+def conv2d_params(*args, **kwargs):
+    raise NotImplementedError("loaded: " + ", ".join(_LOADED))
+'''))
+ATTACKS.append(Attack(
+    "lazy_imports", honest=True, expect="full",
+    why="not an attack: a fair submission importing the standard library and torchvision lazily", code='''
+_conv2d_params = conv2d_params
+
+def conv2d_params(*args, **kwargs):
+    import statistics, fractions, torchvision.transforms.v2, numpy.polynomial  # noqa: F401
+    return _conv2d_params(*args, **kwargs)
+'''))
 BY_NAME = {a.name: a for a in ATTACKS}

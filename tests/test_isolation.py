@@ -27,8 +27,6 @@ from tests.harness import ROOT, grade
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="isolation needs root (CI here runs as root)")
 
 CANARY = "CANARY-4f1c2e"
-HONEST = {"pth"}
-COSTS = {"guard_tamper"}
 
 
 class LoopbackListener:
@@ -133,14 +131,14 @@ def test_the_run_ends_with_a_report_for_everyone(attacked):
     assert "uid" in run.results["bob"]["extra_data"]["isolation"]["layers"]
 
 
-def test_no_attack_gains_points(attacked):
+def test_no_attack_gains_points_and_fair_code_loses_none(attacked):
     run, _ = attacked
     for attack in ATTACKS:
         score = _score(run, attack.name)
-        if attack.honest and attack.name not in COSTS:
-            assert score <= 10, attack.name
-        elif attack.name in COSTS:
-            assert score < 10, f"{attack.name}: tampering cost nothing"
+        if attack.expect == "full":
+            assert score == 10, f"{attack.name} ({attack.why}) lost points to the sandbox"
+        elif attack.expect == "less":
+            assert score < 10, f"{attack.name} ({attack.why}): it cost nothing"
         else:
             assert score == 0, f"{attack.name} ({attack.why}) scored {score} on an untouched stub"
 
@@ -169,6 +167,12 @@ def test_no_secret_and_no_connection_leaves(attacked):
     text = str(run.results["proc_snoop"])
     assert CANARY not in text and "GRADER_TEST_CANARY" not in text
     assert where["connections"] == 0
+
+
+def test_no_hidden_check_is_in_the_workers_memory(attacked):
+    run, _ = attacked
+    outputs = [t["output"] for t in run.tests_of("memory_snoop", PROBLEM) if "loaded:" in t["output"]]
+    assert outputs and all("hidden" not in o.split("loaded:", 1)[1] for o in outputs), outputs[:1]
 
 
 def test_limits_are_named(attacked):

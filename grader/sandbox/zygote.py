@@ -16,17 +16,47 @@ descriptor.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import signal
 import socket
+import struct
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from grader.sandbox import worker
+
 _MAX_MESSAGE = 1 << 20
+_HEADER = struct.Struct("!I")
+
+
+def _send(sock: socket.socket, message: dict, fds: list[int] = ()) -> None:
+    payload = json.dumps(message).encode()
+    socket.send_fds(sock, [_HEADER.pack(len(payload)) + payload], list(fds))
+
+
+def _recv_exactly(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return data
+
+
+def _recv(sock: socket.socket, max_fds: int = 0) -> tuple[dict, list[int]]:
+    """One framed message (a stream socket: portable, macOS has no SOCK_SEQPACKET)."""
+    head, fds, _, _ = socket.recv_fds(sock, _HEADER.size, max_fds) if max_fds else (sock.recv(_HEADER.size), [], 0, 0)
+    if not head:
+        raise EOFError
+    head += _recv_exactly(sock, _HEADER.size - len(head))
+    (size,) = _HEADER.unpack(head)
+    if size > _MAX_MESSAGE:
+        raise EOFError
+    return json.loads(_recv_exactly(sock, size)), list(fds)
 
 
 @dataclass(frozen=True)
@@ -121,8 +151,6 @@ class _ZygoteServer:
                 self.sock.close()
                 _close_fds_except({channel_fd})
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                from grader.sandbox import worker
-
                 worker.serve(Connection(channel_fd), config)
                 code = 0
             except SystemExit as exc:
@@ -148,14 +176,11 @@ class _ZygoteServer:
     def serve(self) -> None:
         while True:
             try:
-                data, fds, _, _ = socket.recv_fds(self.sock, _MAX_MESSAGE, 2)
-            except OSError as exc:
-                if exc.errno == errno.EINTR:
-                    continue
+                request, fds = _recv(self.sock, max_fds=2)
+            except InterruptedError:
+                continue
+            except (OSError, EOFError, ValueError):
                 return
-            if not data:
-                return
-            request = json.loads(data)
             op = request.get("op")
             if op == "spawn" and fds:
                 answer: dict[str, Any] = {"pid": self.spawn(request["config"], fds[0])}
@@ -170,7 +195,7 @@ class _ZygoteServer:
                 return
             for fd in fds[1:]:
                 os.close(fd)
-            self.sock.sendall(json.dumps(answer).encode())
+            _send(self.sock, answer)
             self.reap()
 
 
@@ -182,7 +207,7 @@ class Zygote:
         self.pid: int | None = None
 
     def start(self) -> None:
-        judge_end, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        judge_end, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:
             try:
@@ -201,8 +226,8 @@ class Zygote:
     def _ask(self, request: dict, fds: list[int] = ()) -> dict:
         if self._sock is None:
             raise RuntimeError("the zygote is not running")
-        socket.send_fds(self._sock, [json.dumps(request).encode()], list(fds))
-        return json.loads(self._sock.recv(_MAX_MESSAGE))
+        _send(self._sock, request, fds)
+        return _recv(self._sock)[0]
 
     def spawn(self, config: dict) -> tuple[int, Connection]:
         """Fork a worker serving ``config``; returns its pid and the judge's end of its channel."""
