@@ -241,13 +241,39 @@ _SNAPSHOT = {
 }
 
 
-def _snapshot() -> dict[tuple[str, str], Any]:
+def _snapshot() -> dict[str, dict[str, Any]]:
     snap = {}
     for ns_name, get in _SNAPSHOT.items():
-        for attr, obj in list(vars(get()).items()):
-            if callable(obj) or isinstance(obj, (staticmethod, classmethod, property)):
-                snap[(ns_name, attr)] = obj
+        snap[ns_name] = {attr: obj for attr, obj in list(vars(get()).items())
+                         if callable(obj) or isinstance(obj, (staticmethod, classmethod, property))}
     return snap
+
+
+def _replaced(snap: dict[str, dict[str, Any]]) -> list[str]:
+    """Names whose callable is no longer the one in the snapshot (a C-speed test first)."""
+    changed = []
+    for ns_name, items in snap.items():
+        current = vars(_SNAPSHOT[ns_name]())
+        try:
+            if items.items() <= current.items():
+                continue
+        except Exception:  # noqa: BLE001 - an attribute with a strange __eq__: compare one by one
+            pass
+        changed += [f"{ns_name}.{attr}" for attr, obj in items.items() if current.get(attr) is not obj]
+    return changed
+
+
+class Prepared:
+    """What every worker's engine needs and the zygote can compute once, before forking:
+    the grader's own code objects and the snapshot of library callables."""
+
+    codes: set[types.CodeType] = set()
+    snapshot: dict[str, dict[str, Any]] = {}
+
+    @classmethod
+    def now(cls) -> None:
+        cls.codes = _grader_codes()
+        cls.snapshot = _snapshot()
 
 
 # -- the engine -------------------------------------------------------------------------------
@@ -309,8 +335,8 @@ class Engine:
                                    record=recorded.get(key)))
         self._hidden_sources = tuple(hidden)
         linecache.clearcache()  # no source of disabled code kept in memory
-        self._grader |= _grader_codes()
-        self._snapshot = _snapshot()
+        self._grader |= Prepared.codes or _grader_codes()
+        self._snapshot = Prepared.snapshot or _snapshot()
         sys.addaudithook(self._audit)
 
     def after_import(self, module: types.ModuleType) -> None:
@@ -368,15 +394,9 @@ class Engine:
             yield report
         finally:
             self._scopes.clear()
-            self._swapping = True
-            try:
-                moved = [fn for fn, stub in self._guarded.values() if fn.__code__ is not stub]
-            finally:
-                self._swapping = False
-            for fn in moved[:5]:
-                report.note("tampered", f"{fn.__module__}.{fn.__qualname__}")
-            changed = [f"{ns}.{attr}" for (ns, attr), obj in self._snapshot.items()
-                       if vars(_SNAPSHOT[ns]()).get(attr, None) is not obj]
+            # The guards' code cannot be swapped back: the audit hook refuses it. What remains
+            # to check is that no library callable was replaced.
+            changed = _replaced(self._snapshot)
             if changed:
                 report.note("tampered", ", ".join(changed[:10]))
 

@@ -31,7 +31,7 @@ import torch
 
 from grader.problems import BY_MODULE
 from grader.sandbox import jail, wire
-from grader.sandbox.policy import Engine, ForbiddenUse
+from grader.sandbox.policy import Engine, ForbiddenUse, Prepared
 
 MAX_OUTPUT_CHARS = 4000
 # Modules whose functions the judge may run here: the worker side of each problem
@@ -137,6 +137,7 @@ def preload_worker_side() -> None:
         if "hidden" in path.relative_to(root).parts:
             continue  # never: hidden checks keep no code in the worker
         importlib.import_module(".".join(("grader", *path.relative_to(root).with_suffix("").parts)))
+    Prepared.now()
 
 
 def serve(channel, config: dict) -> None:
