@@ -38,4 +38,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"sandbox: largest file written (default {_LIMITS.file_mb})")
     add("--sandbox-uid-base", type=int, default=DEFAULT_UID_BASE, metavar="UID",
         help=f"sandbox: first uid of the slots (default {DEFAULT_UID_BASE})")
+    add("--protect", action="append", default=[], metavar="DIR",
+        help="(for python -m grader) a folder the sandbox may not read (other submissions, results)")
     add("--verdict-fd", type=int, default=None, help="(for python -m grader) write results to this pipe")
