@@ -10,6 +10,7 @@ submission's results file, feedback folder and gradebook row at once.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -172,6 +173,8 @@ class Batch:
         if path.is_file():
             self.outcome.feedback[candidate.name] = path
         self.outcome.reused += 1
+        if self.progress is not None:
+            self.progress.done(candidate.name, "↺ " + _one_line(document) + " (已评过 / graded before)", quiet=True)
         return True
 
     # -- results ------------------------------------------------------------------------
@@ -213,14 +216,21 @@ class Batch:
         self.candidates = {c.name: c for c in candidates}
         if self.options.out is not None:
             self.progress = Progress(len(candidates), bar=self.options.bar)
+        finished = True
         try:
-            with Pool(judge.environment(), judge.ROOT) as pool:
-                finished = runner.run(pool, self._tasks(candidates), self.options.jobs, self._finished)
-            if not finished and not self.outcome.error:
-                self.outcome.error = "评分被中断 / grading was interrupted (Ctrl-C): what finished is recorded"
+            tasks = self._tasks(candidates)
+            first = next(tasks, None)
+            if first is not None:  # no pool at all when every result could be reused
+                env = {**judge.environment(), "TMPDIR": str(self.work)}  # torch's caches too are the batch's
+                with Pool(env, judge.ROOT) as pool:
+                    finished = runner.run(pool, itertools.chain([first], tasks), self.options.jobs, self._finished)
+        except KeyboardInterrupt:
+            finished = False
         finally:
             if self.progress is not None:
                 self.progress.close()
+        if not finished and not self.outcome.error:
+            self.outcome.error = "评分被中断 / grading was interrupted (Ctrl-C): what finished is recorded"
         order = [c.name for c in candidates if c.name in self.outcome.results]
         self.outcome.results = {n: self.outcome.results[n] for n in order}
         return self.outcome
@@ -247,12 +257,15 @@ def _log_tail(log: Path | None) -> str:
 
 def grade(candidates: list[Candidate], options: Options, protect: list[Path]) -> Outcome:
     """Grade ``candidates`` with a pool of judges; ``protect``: folders no sandbox may read meanwhile."""
-    with tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp:
+    # The sandbox user must pass through to its jail: a TMPDIR others cannot enter will not do.
+    base = "/tmp" if isolation.blocked_ancestor(tempfile.gettempdir()) else None
+    with tempfile.TemporaryDirectory(prefix="grader-batch-", dir=base) as tmp:
         work = Path(tmp)
         os.chmod(work, 0o711)
         # Closed once for the whole run: judges running side by side must not each open and
         # close the same folders (one would reopen what another still needs closed).
-        closed = isolation.protect(protect, isolation.Plan(mode="auto", active=True)) if os.geteuid() == 0 else []
+        sandboxed = os.geteuid() == 0 and options.settings.isolation != "off"
+        closed = isolation.protect(protect, isolation.Plan(mode="auto", active=True)) if sandboxed else []
         try:
             return Batch(options, work).run(candidates)
         finally:
