@@ -17,9 +17,6 @@ from grader.batch import records
 from grader.reports import scores as report
 from grader.reports import tables
 
-BATCH_COLUMNS = ("status", "commit", "seconds", "feedback", "note")
-
-
 def rows(documents: dict[str, dict], book: Path | None, feedback: dict[str, Path]) -> list[dict]:
     """One row per submission; feedback paths relative to ``book``'s folder (or as they are)."""
     result = []

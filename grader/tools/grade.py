@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from grader.batch import gradebook, judge, records, roster, shards, similarity
+from grader.batch import feedback, gradebook, judge, records, roster, shards, similarity
 from grader.batch.grading import Candidate, Options, Outcome, grade
 from grader.plugin.submissions import unique_names
 from grader.reports import tables
@@ -187,14 +187,14 @@ def grade_class(args: argparse.Namespace, extra: list[str], clones: Path) -> tup
     records.write_manifest(out, everyone=sorted(c.name for c in candidates),
                            mine=sorted(c.name for c in chosen), shard=shard, identity=options.identity)
     outcome = grade(chosen, options, protect)
-    if args.only:  # the rest of the class as it was
-        for c in candidates:
-            document = records.read_json(out / f"{c.name}.json")
-            if c.name not in outcome.results and c.name in shards.select([x.name for x in candidates], shard) \
-                    and document is not None:
-                outcome.results[c.name] = document
-                outcome.feedback[c.name] = out / "feedback" / c.name / "feedback.md"
-        outcome.results = dict(sorted(outcome.results.items()))
+    if args.only:  # the rest of this shard as it was
+        mine = [c.name for c in candidates if c.name in shards.select([x.name for x in candidates], shard)]
+        for name in mine:
+            document = records.read_json(out / f"{name}.json")
+            if name not in outcome.results and document is not None:
+                outcome.results[name] = document
+                outcome.feedback[name] = out / "feedback" / name / feedback.FILE
+        outcome.results = {n: outcome.results[n] for n in mine if n in outcome.results}
     if args.similarity and outcome.sources:
         index = similarity.report(outcome.sources, ROOT / "assignments", out / "similarity")
         print(f"相似度报告 Similarity: {index}", flush=True)
