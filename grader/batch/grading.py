@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 from grader.batch import feedback, judge, records, runner
-from grader.batch.pool import Pool
+from grader.batch.pool import Pool, PoolFailed
 from grader.batch.progress import Progress
 from grader.reports import scores as report
 from grader.sandbox import isolation
@@ -226,6 +226,8 @@ class Batch:
                     finished = runner.run(pool, itertools.chain([first], tasks), self.options.jobs, self._finished)
         except KeyboardInterrupt:
             finished = False
+        except PoolFailed as exc:
+            self.outcome.error = f"评分进程池失败 / the judges' pool failed: {exc}"
         finally:
             if self.progress is not None:
                 self.progress.close()
