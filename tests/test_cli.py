@@ -1,4 +1,4 @@
-"""``python -m grader``: exit statuses, GitHub Actions reporting, batch gradebooks.
+"""``python -m grader``: exit statuses, GitHub Actions reporting, the pieces of a batch.
 
 The grading runs use ``-k hw03`` to stay fast; GitHub's runner is simulated with
 GITHUB_STEP_SUMMARY / GITHUB_OUTPUT pointing to temporary files.
@@ -6,20 +6,19 @@ GITHUB_STEP_SUMMARY / GITHUB_OUTPUT pointing to temporary files.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from grader.tools import grade as cli
-from grader.reports import scores as report
+from grader.batch import gradebook, judge, records
+from grader.batch.grading import Outcome, locate_modules
 from grader.reports import tables
+from grader.tools import summaries
 from tests.harness import ROOT
 
 PROBLEM = "hw03_conv_cost"
@@ -157,37 +156,11 @@ def test_graded_code_cannot_spoof_the_score(tmp_path):
     assert outputs["points"] == "0" and "points=100" not in summary
 
 
-# -- batch: a folder of submissions into a gradebook -----------------------------------
-
-def test_submissions_dir_gradebook(tmp_path):
-    klass = tmp_path / "class"
-    (klass / "alice").mkdir(parents=True)                     # the modules, uploaded flat
-    shutil.copy(ROOT / "solutions" / f"{PROBLEM}.py", klass / "alice")
-    (klass / "bob" / "assignments").mkdir(parents=True)       # a whole repository
-    shutil.copy(ROOT / "assignments" / f"{PROBLEM}.py", klass / "bob" / "assignments")
-    (klass / "bob" / "README.md").write_text("bob's repo\n")
-    (klass / ".git").mkdir()                                  # not a submission
-    book = tmp_path / "book" / "gradebook.csv"
-    proc, _, _ = run_cli(["--submissions-dir", str(klass), "-k", PROBLEM, "--gradebook", str(book),
-                          "--grade-json", str(tmp_path / "results"), "--summary", str(tmp_path / "s.md"),
-                          "--output-dir", str(tmp_path / "fig")], tmp_path, github=False)
-    assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
-    rows = {r["submission"]: r for r in csv.DictReader(book.open(encoding="utf-8"))}
-    assert set(rows) == {"alice", "bob"}
-    assert float(rows["alice"]["hw03"]) == 10 and float(rows["alice"]["total"]) == 10
-    assert float(rows["bob"]["hw03"]) == 0 and float(rows["bob"]["max"]) == 10
-    md = book.with_suffix(".md").read_text(encoding="utf-8")
-    assert md.splitlines()[0] == "| 提交 Submission | hw03 | 总分 Total |"
-    assert "| alice | 10 | 10 / 10 |" in md and "| bob | 0 | 0 / 10 |" in md
-    assert {p.name for p in (tmp_path / "results").glob("*.json")} == {"alice.json", "bob.json"}
-    assert "## 成绩册 Gradebook" in (tmp_path / "s.md").read_text(encoding="utf-8")
-
-
 # -- pieces, without grading -----------------------------------------------------------
 
 def test_notice_lines_format():
     result = {"score": 7.5, "extra_data": {"max_score": 100.0}}
-    assert cli.notice_lines(result) == [
+    assert summaries.notice_lines(result) == [
         "::notice title=Autograding complete::Points 7.5/100",
         '::notice title=Autograding report::{"totalPoints":7.5,"maxPoints":100}',
     ]
@@ -196,10 +169,12 @@ def test_notice_lines_format():
 def test_exit_codes():
     full = {"score": 20.0, "extra_data": {"max_score": 20.0}}
     part = {"score": 12.5, "extra_data": {"max_score": 20.0}}
-    assert cli.Outcome({"a": full}).exit_code == cli.EXIT_FULL == 0
-    assert cli.Outcome({"a": full, "b": part}).exit_code == cli.EXIT_POINTS_MISSING == 1
-    assert cli.Outcome({"a": full}, error="boom").exit_code == cli.EXIT_GRADER_FAILED == 2
-    assert cli.Outcome({"a": part}).status == "incomplete"
+    failed = records.failure_document("c", records.GRADER_FAILED, "the judge was killed")
+    assert Outcome({"a": full}).exit_code == 0
+    assert Outcome({"a": full, "b": part}).exit_code == 1
+    assert Outcome({"a": full}, error="boom").exit_code == 2
+    assert Outcome({"a": full, "c": failed}).exit_code == 2, "one submission not graded: the run says so"
+    assert Outcome({"a": part}).status == "incomplete"
 
 
 def test_locate_modules(tmp_path):
@@ -215,10 +190,10 @@ def test_locate_modules(tmp_path):
     (deep / "course-main" / "work").mkdir()
     (deep / "course-main" / "work" / "hw01_initialization.py").write_text("")
     empty.mkdir()
-    assert cli.locate_modules(flat) == flat
-    assert cli.locate_modules(repo) == repo / "assignments"
-    assert cli.locate_modules(deep) == deep / "course-main" / "work"
-    assert cli.locate_modules(empty) == empty
+    assert locate_modules(flat) == flat
+    assert locate_modules(repo) == repo / "assignments"
+    assert locate_modules(deep) == deep / "course-main" / "work"
+    assert locate_modules(empty) == empty
 
 
 def test_summary_hides_hidden_check_names():
@@ -230,20 +205,54 @@ def test_summary_hides_hidden_check_names():
             {"name": f"{PROBLEM}: secret edge case", "score": 0.0, "max_score": 5.0, "status": "failed",
              "output": "expected 7", "visibility": "after_published"},
         ]}
-    text = cli.summary_markdown(cli.Outcome({"me": result}), "instructor")
+    text = summaries.summary_markdown(Outcome({"me": result}), "instructor")
     assert "secret edge case" not in text and "expected 7" not in text
     assert "1 hidden checks failed" in text
     assert "instructor's repository (official run, 1 hidden checks)" in text
     assert tables.problem_table_markdown(result) in text
 
 
-def test_gradebook_markdown_matches_csv_rows():
+def test_gradebook_rows_points_only_where_graded(tmp_path):
     result = {"score": 4.0, "extra_data": {"max_score": 10.0, "problems": {PROBLEM: {
-        "score": 4.0, "max_score": 10.0, "passed": 1, "ran": 3, "seconds": 0.5}}}}
-    rows = report.gradebook_rows({"s1": result})
-    assert rows == [{"submission": "s1", **{p.number: "" for p in report.PROBLEMS}, "hw03": 4.0,
-                     "total": 4.0, "max": 10.0}]
-    assert tables.gradebook_markdown(rows).splitlines()[2] == "| s1 | 4 | 4 / 10 |"
+        "score": 4.0, "max_score": 10.0, "passed": 1, "ran": 3, "seconds": 0.5}},
+        "run": {"status": "graded", "seconds": 3.25, "submission": {"commit": "abc"}}}}
+    failed = records.failure_document("s2", records.GRADER_FAILED, "killed | by signal 9")
+    book = tmp_path / "book" / "gradebook.csv"
+    rows = gradebook.write(book, {"s1": result, "s2": failed}, {"s1": tmp_path / "feedback" / "s1" / "feedback.md"})
+    assert list(rows[0])[0] == "submission"
+    assert rows[0]["hw03"] == 4.0 and rows[0]["total"] == 4.0 and rows[0]["status"] == "graded"
+    assert rows[0]["commit"] == "abc" and rows[0]["seconds"] == "3.2" and rows[0]["feedback"] == "../feedback/s1/feedback.md"
+    assert all(v == "" for k, v in rows[1].items() if k.startswith(("hw", "total"))), "points only, none if not graded"
+    assert rows[1]["status"] == "grader failed"
+    md = book.with_suffix(".md").read_text(encoding="utf-8").splitlines()
+    assert md[2] == "| s1 | 4 | 4 / 10 |"
+    assert "| s2 | grader failed | killed \\| by signal 9 |" in md
+    assert tables.gradebook_markdown([rows[0]]).splitlines()[2] == md[2]
+
+
+def test_judges_get_a_minimal_environment():
+    env = judge.environment({"PATH": "/bin", "HOME": "/root", "GITHUB_OUTPUT": "/x", "GITHUB_TOKEN": "t",
+                             "GRADER_GIT_TOKEN": "secret", "AWS_SECRET_ACCESS_KEY": "k", "LC_ALL": "C",
+                             "PYTHONPATH": "/p", "CUDA_VISIBLE_DEVICES": "0", "TORCH_HOME": "/t"})
+    assert set(env) == {"PATH", "HOME", "LC_ALL", "PYTHONPATH", "CUDA_VISIBLE_DEVICES", "TORCH_HOME",
+                        *judge.ENV_FIXED}
+
+
+def test_judge_command_has_no_result_files():
+    argv = judge.Settings(isolation="required", keyword="hw03").argv(Path("/s/alice"), Path("/o/alice"))
+    assert "--grade-json" not in argv and "--gradebook" not in argv, "results only through the pipe"
+    assert argv[argv.index("--isolation") + 1] == "required" and argv[argv.index("-k") + 1] == "hw03"
+
+
+def test_verdict_parsing():
+    doc = {"score": 1, "tests": [], "extra_data": {}}
+    good = judge.parse((json.dumps(doc) + "\n" + json.dumps({"judge_exit": {"code": 1, "signal": None}}) + "\n").encode())
+    assert good.failure() == "" and good.documents == [doc]
+    killed = judge.parse(b'{"score": 1, "tes' + b"\n" + json.dumps({"judge_exit": {"code": None, "signal": 9}}).encode())
+    assert "signal 9" in killed.failure()
+    assert "vanished" in judge.parse(b"").failure()
+    assert "timed out after 5 s" in good.failure(timed_out=5)
+    assert judge.parse(json.dumps({"judge_exit": {"code": 4}}).encode()).fatal
 
 
 def test_help_exits_0():
@@ -251,5 +260,6 @@ def test_help_exits_0():
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     for option in ("--submission", "--submissions-dir", "--grade-json", "--gradebook", "--github",
-                   "--gradescope", "--device", "--output-dir"):
+                   "--gradescope", "--device", "--output-dir", "--roster", "--snapshot", "--shard", "--jobs",
+                   "--only", "--force", "--isolation", "--similarity"):
         assert option in proc.stdout

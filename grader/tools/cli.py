@@ -4,6 +4,8 @@
     python -m grader stubs [--check]    regenerate assignments/ from solutions/
     python -m grader release OUT        make the student release
     python -m grader benchmark          measure grading time and memory
+    python -m grader snapshot ...       record each student repository's HEAD (at the deadline)
+    python -m grader merge DIR...       join the results folders of a sharded class
 
 Each verb's module has ``main(argv) -> int``; adding a verb is one line here.
 """
@@ -18,6 +20,8 @@ VERBS = {
     "stubs": "grader.tools.stubs",
     "release": "grader.tools.release",
     "benchmark": "grader.tools.benchmark",
+    "snapshot": "grader.tools.snapshot",
+    "merge": "grader.tools.merge",
 }
 
 
