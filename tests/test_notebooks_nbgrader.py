@@ -34,6 +34,7 @@ from grader.notebooks.gradebook import JoinError, join, read_csv  # noqa: E402
 from grader.notebooks.untrusted import disarm  # noqa: E402
 from grader.problems import PROBLEMS  # noqa: E402
 from grader.reports.scores import gradebook_csv  # noqa: E402
+from grader.tools import notebooks as notebooks_tool  # noqa: E402
 from tests.harness import ROOT  # noqa: E402
 
 STUDENTS = ("alice", "bob", "carol")  # answers everything · hands in untouched notebooks · code only
@@ -246,3 +247,21 @@ def test_disarm_keeps_text_and_arrows():
     assert disarm("a --> b <- c <= d, x<3") == "a --> b <- c <= d, x<3"
     assert disarm('<script>x</script><img onerror=y><!-- z -->') == \
         "&lt;script>x&lt;/script>&lt;img onerror=y>&lt;!-- z -->"
+
+
+def test_notebooks_are_found_where_the_student_keeps_them(tmp_path):
+    layouts = {"repo": "assignments/hw01_initialization.ipynb", "flat": "hw02_receptive_field.ipynb",
+               "nested": "work/hw/hw03_conv_cost.ipynb"}
+    for student, notebook in layouts.items():
+        (tmp_path / student / notebook).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / student / notebook).write_text("{}", encoding="utf-8")
+    (tmp_path / "nested" / "work" / "hw" / "hw03_conv_cost.py").write_text("", encoding="utf-8")  # beside the code
+    for student, notebook in layouts.items():
+        assert course.notebooks_of(tmp_path / student) == [tmp_path / student / notebook]
+
+
+def test_pending_command(capsys):
+    assert notebooks_tool.main(["pending"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    empty = cells.empty_answers(cells.read(ROOT / "assignments" / "hw01_initialization.ipynb"))
+    assert len(lines) == 10 and lines[0].startswith(f"hw01_initialization: {empty} ")

@@ -110,6 +110,15 @@ def expected_notebooks(root: Path = ROOT) -> dict[Path, bytes]:
         return {root / "assignments" / path.name: path.read_bytes() for path in generate(course).values()}
 
 
+def notebooks_of(student: Path) -> list[Path]:
+    """A student folder's notebooks: beside its modules, else in ``assignments/`` or the folder itself."""
+    for place in (locate_modules(student), student / "assignments", student):
+        found = sorted(place.glob(NOTEBOOK_GLOB))
+        if found:
+            return found
+    return []
+
+
 def collect(class_dir: Path, course: Path) -> dict[str, list[str]]:
     """Copy each student's notebooks into ``course/submitted/<student>/<assignment>/``.
 
@@ -131,7 +140,7 @@ def collect(class_dir: Path, course: Path) -> dict[str, list[str]]:
         for student in students:
             gradebook.update_or_create_student(student.name)
             found[student.name] = []
-            for notebook in sorted(locate_modules(student).glob(NOTEBOOK_GLOB)):
+            for notebook in notebooks_of(student):
                 if notebook.stem in assignments:
                     target = course / "submitted" / student.name / notebook.stem
                     target.mkdir(parents=True, exist_ok=True)
