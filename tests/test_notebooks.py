@@ -234,7 +234,7 @@ def test_join_reads_columns_by_name_and_adds_up():
         assert list(rows) == ["s1", "s2"]
         assert rows["s1"] == {"student": "s1", "hw01_code": "10", "hw02_code": "", "hw01_written": 4.5,
                               "hw02_written": 5.0, "code_total": 55.5, "written_total": 9.5, "total": 65.0,
-                              "max": 111.0, "bonus": "4"}
+                              "max": 111.0, "bonus": "4", "status": "graded"}
         assert rows["s2"]["total"] == 4.0 and rows["s2"]["written_total"] == 1.0
 
 

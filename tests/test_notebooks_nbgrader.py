@@ -109,7 +109,7 @@ def graded(generated, tmp_path_factory):
         (klass / "alice" / "assignments" / path.name).write_text(
             json.dumps(answered(notebook, marker, attach=name == "hw09_resnet"), ensure_ascii=False), encoding="utf-8")
         shutil.copyfile(path, klass / "bob" / "assignments" / path.name)
-    collected = course.collect(klass, folder)
+    collected = course.collect(course.class_folders(klass), folder)
     api = course.api(folder)
     course.run(api.autograde("*", "*"), "autograde")
     manual = {}
@@ -228,7 +228,7 @@ def test_export_and_join_add_up(graded):
     assert alice["hw09_written"] == pytest.approx(manual["hw09_resnet"]) and alice["hw01_code"] == "5"
     assert by_student["bob"]["total"] == by_student["bob"]["code_total"] == CODE_TOTALS["bob"]
     assert by_student["carol"]["max"] == pytest.approx(100 + written_max)
-    assert "status" not in alice and "commit_code" not in alice
+    assert alice["status"] == "graded" and "commit" not in alice and "commit_code" not in alice
     with pytest.raises(JoinError, match="dave"):
         join([*code_rows, {**code_rows[0], "submission": "dave"}], rows)
     with pytest.raises(JoinError, match="bob"):
@@ -265,3 +265,19 @@ def test_pending_command(capsys):
     lines = capsys.readouterr().out.splitlines()
     empty = cells.empty_answers(cells.read(ROOT / "assignments" / "hw01_initialization.ipynb"))
     assert len(lines) == 10 and lines[0].startswith(f"hw01_initialization: {empty} ")
+
+
+def test_a_roster_is_collected_at_the_commit_the_code_is_graded_at(tmp_path):
+    repo = tmp_path / "alice-repo"
+    (repo / "assignments").mkdir(parents=True)
+    (repo / "assignments" / "hw02_receptive_field.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@example.com",
+           "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@example.com"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "answers"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+    (repo / "assignments" / "hw03_conv_cost.ipynb").write_text("{}", encoding="utf-8")  # never committed
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"student,repository\nalice,{repo}\nbob,{tmp_path / 'no-such-repository'}\n", encoding="utf-8")
+    folders, failures = course.roster_folders(roster, None, "", tmp_path / "clones")
+    assert [p.name for p in course.notebooks_of(folders["alice"])] == ["hw02_receptive_field.ipynb"]
+    assert folders["bob"] is None and "bob" in failures and "alice" not in failures

@@ -8,7 +8,7 @@ same name, so nbgrader's export gives the written points per problem directly::
     COURSE/nbgrader_config.py                              (grader/notebooks/nbgrader_config.py)
     COURSE/source/hw09_resnet/hw09_resnet.ipynb            (solutions/hw09_resnet.ipynb)
     COURSE/release/hw09_resnet/hw09_resnet.ipynb           (nbgrader generate_assignment -> assignments/)
-    COURSE/submitted/<student>/hw09_resnet/hw09_resnet.ipynb   (collect)
+    COURSE/submitted/<student>/hw09_resnet/hw09_resnet.ipynb   (collect: a class folder or a roster)
 
 nbgrader runs in this process (its command-line start-up costs seconds per command).
 """
@@ -26,6 +26,7 @@ from nbgrader.apps import NbGraderAPI
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from grader.batch import roster
 from grader.batch.grading import locate_modules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,31 +120,50 @@ def notebooks_of(student: Path) -> list[Path]:
     return []
 
 
-def collect(class_dir: Path, course: Path) -> dict[str, list[str]]:
-    """Copy each student's notebooks into ``course/submitted/<student>/<assignment>/``.
-
-    ``class_dir`` holds one folder per student, named as the code grader names them
-    (``python -m grader --submissions-dir``): the notebooks sit beside the student's
-    modules (the folder itself, its ``assignments/``, …). Every student folder is
-    entered in the gradebook, so one who hands in no notebook is exported with 0
-    written points rather than missing. Returns student -> assignments handed in.
-    """
+def class_folders(class_dir: Path) -> dict[str, Path]:
+    """One folder per student, named as ``python -m grader --submissions-dir`` names them."""
     if not class_dir.is_dir():
         raise CourseError(f"{class_dir}: 不是文件夹 / not a folder")
+    return {p.name: p for p in sorted(class_dir.iterdir()) if p.is_dir() and not p.name.startswith((".", "_"))}
+
+
+def roster_folders(roster_csv: Path, snapshot_csv: Path | None, deadline: str,
+                   clones: Path) -> tuple[dict[str, Path | None], dict[str, str]]:
+    """Each student's repository at the commit the code grader grades (``python -m grader
+    --roster``: the roster's, the snapshot's, the last before the deadline, HEAD), exported
+    under ``clones``. Returns student -> folder (None: unreadable) and student -> why."""
+    taken = roster.read_snapshot(snapshot_csv)
+    folders, failures = {}, {}
+    for entry in roster.read(roster_csv):
+        got = roster.checkout(entry, clones, taken.get(entry.student), deadline)
+        folders[entry.student] = got.tree
+        if got.failure:
+            failures[entry.student] = got.failure
+    return folders, failures
+
+
+def collect(students: dict[str, Path | None], course: Path) -> dict[str, list[str]]:
+    """Copy each student's notebooks into ``course/submitted/<student>/<assignment>/``.
+
+    ``students``: name -> folder (None when there is none: an unreadable repository).
+    The notebooks sit beside the student's modules (the folder itself, its
+    ``assignments/``, …). Every student is entered in the gradebook, so one who hands in
+    no notebook is exported with 0 written points rather than missing. Returns
+    student -> assignments handed in.
+    """
     source = course / "source"
     assignments = {path.name for path in source.iterdir() if path.is_dir()} if source.is_dir() else set()
     if not assignments or not (course / "gradebook.db").exists():
         raise CourseError(f"{course}: not a course yet (run: python -m grader notebooks course {course})")
-    students = sorted(p for p in class_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     found: dict[str, list[str]] = {}
     with api(course).gradebook as gradebook:
-        for student in students:
-            gradebook.update_or_create_student(student.name)
-            found[student.name] = []
-            for notebook in notebooks_of(student):
+        for student, folder in students.items():
+            gradebook.update_or_create_student(student)
+            found[student] = []
+            for notebook in notebooks_of(folder) if folder else []:
                 if notebook.stem in assignments:
-                    target = course / "submitted" / student.name / notebook.stem
+                    target = course / "submitted" / student / notebook.stem
                     target.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(notebook, target / notebook.name)
-                    found[student.name].append(notebook.stem)
+                    found[student].append(notebook.stem)
     return found

@@ -4,12 +4,13 @@ The code gradebook (``python -m grader --submissions-dir ... --gradebook``) has 
 student folder (``submission``), a column per problem (``hw01`` …) and the homework's
 ``total`` (bonus problems apart, in ``bonus``); other columns may come and go, so
 columns are read by name: ``hw…`` are the problems' points, ``total`` the homework's,
-``max`` and ``bonus`` are carried over, the rest (status, commit, …) is left out. nbgrader's export (``nbgrader export``) has a row per assignment and student
+``max``, ``bonus`` and ``status`` (graded, grader failed, unreachable: a row whose code was
+not graded has empty points) are carried over, the rest (commit, seconds, …) is left out. nbgrader's export (``nbgrader export``) has a row per assignment and student
 (``assignment``, ``student_id``, ``score``, ``max_score``); each problem is one assignment.
 
 The joined row: ``student``, ``hwNN_code`` per problem, ``hwNN_written`` per problem,
 ``code_total``, ``written_total``, ``total`` (= code_total + written_total), ``max``
-and, when the code gradebook has them, ``bonus``.
+and, when the code gradebook has them, ``bonus`` and ``status``.
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def join(code_rows: list[dict], written_rows: list[dict]) -> list[dict]:
         out["total"] = round(out["code_total"] + out["written_total"], 2)
         if "max" in row:
             out["max"] = round(_number(row["max"]) + sum(written_max.values()), 2)
-        if "bonus" in row:
-            out["bonus"] = row["bonus"]
+        for column in ("bonus", "status"):
+            if column in row:
+                out[column] = row[column]
         joined.append(out)
     return joined

@@ -1,8 +1,8 @@
 """One gradebook: code points (the grader's CSV) + written points (nbgrader's export).
 
-    python -m grader --submissions-dir CLASS --gradebook code.csv     # the code, in the sandbox
-    (in the course folder) nbgrader export --to written.csv           # the written answers
-    python -m grader join code.csv written.csv --out grades.csv
+    python -m grader --submissions-dir CLASS --grade-json results/     # the code: results/gradebook.csv
+    (in the course folder) nbgrader export --to written.csv            # the written answers
+    python -m grader join results/gradebook.csv written.csv --out grades.csv
 
 Refuses (exit 2, naming them) when a student is on one side only.
 """
