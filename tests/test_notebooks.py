@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.notebooks import cells
+from grader.notebooks import answers, cells
 from grader.notebooks.answers import pending_answers
 from grader.notebooks.gradebook import JoinError, join
 from grader.problems import PROBLEMS
@@ -179,13 +179,15 @@ def test_each_kind_of_answer_counts(tmp_path):
     assert pending_answers(tmp_path)["hw04_catdog_dataset"] == 0, "a saved figure answers the figure task"
 
 
-def test_missing_or_broken_notebooks_are_absent(tmp_path):
+def test_missing_broken_or_huge_notebooks_are_absent(tmp_path, monkeypatch):
     assert pending_answers(tmp_path) == {}
     (tmp_path / "hw01_initialization.ipynb").write_text("{not json", encoding="utf-8")
     (tmp_path / "hw02_receptive_field.ipynb").write_text("[]", encoding="utf-8")
     write(tmp_path, "hw03_conv_cost", student("hw03_conv_cost"))
     (tmp_path / "hw99_extra.ipynb").write_text("{}", encoding="utf-8")
     assert pending_answers(tmp_path) == {"hw03_conv_cost": expected_empty(student("hw03_conv_cost"))}
+    monkeypatch.setattr(answers, "MAX_BYTES", 100)
+    assert pending_answers(tmp_path) == {}
 
 
 def test_counting_imports_no_jupyter():

@@ -11,17 +11,19 @@ from pathlib import Path
 from grader.notebooks import cells
 from grader.problems import PROBLEMS
 
+MAX_BYTES = 64 * 2**20  # a notebook larger than this is not read (its figures are a few MB at most)
+
 
 def pending_answers(folder: Path) -> dict[str, int]:
     """Problem module -> empty answer cells and unanswered tasks of ``folder/<module>.ipynb``.
 
     Problems without a notebook in ``folder`` are absent; so is a notebook that is not
-    valid JSON (nbgrader could not read it either).
+    valid JSON (nbgrader could not read it either) or larger than ``MAX_BYTES``.
     """
     found = {}
     for problem in PROBLEMS:
         path = Path(folder) / f"{problem.module}.ipynb"
-        if not path.is_file():
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
             continue
         try:
             found[problem.module] = cells.empty_answers(cells.read(path))
