@@ -6,6 +6,8 @@
     python -m grader benchmark          measure grading time and memory
     python -m grader snapshot ...       record each student repository's HEAD (at the deadline)
     python -m grader merge DIR...       join the results folders of a sharded class
+    python -m grader notebooks VERB     the written half: generate, course, collect, pending
+    python -m grader join CODE WRITTEN  one gradebook: code points + nbgrader's written points
 
 Each verb's module has ``main(argv) -> int``; adding a verb is one line here.
 """
@@ -22,6 +24,8 @@ VERBS = {
     "benchmark": "grader.tools.benchmark",
     "snapshot": "grader.tools.snapshot",
     "merge": "grader.tools.merge",
+    "notebooks": "grader.tools.notebooks",
+    "join": "grader.tools.join",
 }
 
 
