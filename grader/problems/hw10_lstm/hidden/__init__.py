@@ -1,0 +1,1 @@
+"""hw10_lstm: instructor-only checks (never released, never imported by a worker)."""

@@ -92,4 +92,72 @@ MUTANTS = [
         op = getattr(getattr(torch, "_" + "VF"), "".join(["ls", "tm_c", "ell"]))
         return op(x, state, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)""",
            why="reaches torch._VF.lstm_cell through computed names (only the runtime guard sees it)"),
+    Mutant(P, "aten_op_lstm_cell", old=_CELL_FORWARD,
+           new="""        if state is None:
+            zeros = x.new_zeros(x.shape[0], self.hidden_size)
+            state = (zeros, zeros)
+        h, c = torch.ops.aten.lstm_cell(x, list(state), self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return h, c""",
+           why="calls the ATen operator torch.ops.aten.lstm_cell directly"),
+    Mutant(P, "importlib_nn_lstm", old=_LSTM_LOOP,
+           new="""        import importlib
+        rnn = importlib.import_module("torch.nn.modules." + "rnn")
+        ref = getattr(rnn, "LS" + "TM")(self.input_size, self.hidden_size, batch_first=self.batch_first).to(x)
+        c = self.cell
+        weights = {"weight_ih_l0": c.weight_ih, "weight_hh_l0": c.weight_hh,
+                   "bias_ih_l0": c.bias_ih, "bias_hh_l0": c.bias_hh}
+        return torch.func.functional_call(ref, weights, (x, state))""",
+           why="loads nn.LSTM through importlib and a built name, and runs it with the cell's weights"),
+    Mutant(P, "lstmcell_through_bases", old=_CELL_FORWARD,
+           new="""        class Peek(getattr(nn, "LSTM" + "Cell")):
+            pass
+        ref = Peek.__bases__[0](self.input_size, self.hidden_size, bias=self.bias).to(x)
+        return torch.func.functional_call(ref, dict(self.named_parameters()), (x, state))""",
+           why="recovers nn.LSTMCell as the base class of a subclass (a guard that were a subclass would not see it)"),
+    Mutant(P, "rnnbase_mode_lstm", old=_LSTM_LOOP,
+           new="""        class Fused(nn.RNNBase):  # nn.LSTM's machinery without the class nn.LSTM
+            def forward(self, x, state, weights):
+                return getattr(torch, "_V" + "F").lstm(x, state, weights, True, 1, 0.0, False, False, self.batch_first)
+
+        if state is None:
+            zeros = x.new_zeros(1, x.shape[0 if self.batch_first else 1], self.hidden_size)
+            state = (zeros, zeros)
+        c = self.cell
+        fused = Fused("LSTM", self.input_size, self.hidden_size, batch_first=self.batch_first).to(x)
+        output, h_n, c_n = fused(x, state, [c.weight_ih, c.weight_hh, c.bias_ih, c.bias_hh])
+        return output, (h_n, c_n)""",
+           why="subclasses nn.RNNBase with mode 'LSTM' and runs torch's fused LSTM kernel"),
+    Mutant(P, "quantizable_lstm_cell", old=_CELL_FORWARD,
+           new="""        import importlib
+        ref = importlib.import_module("torch.ao.nn.quantiz" + "able").LSTMCell(
+            self.input_size, self.hidden_size, bias=self.bias).to(x)
+        weights = {"igates.weight": self.weight_ih, "hgates.weight": self.weight_hh}
+        if self.bias:
+            weights.update({"igates.bias": self.bias_ih, "hgates.bias": self.bias_hh})
+        if state is None:
+            zeros = x.new_zeros(x.shape[0], self.hidden_size)
+            state = (zeros, zeros)
+        return torch.func.functional_call(ref, weights, (x, state))""",
+           why="runs the pure-Python LSTMCell of torch.ao.nn.quantizable with the cell's weights"),
+    Mutant(P, "decomposition_lstm_cell", old=_CELL_FORWARD,
+           new="""        import importlib
+        decompositions = importlib.import_module("torch._decomp." + "decompositions")
+        if state is None:
+            zeros = x.new_zeros(x.shape[0], self.hidden_size)
+            state = (zeros, zeros)
+        x_part = nn.functional.linear(x, self.weight_ih, self.bias_ih)
+        return decompositions.lstm_cell(x_part, state[0], state[1], self.weight_hh, self.bias_hh, None, 1)""",
+           why="borrows the pure-Python LSTM cell torch keeps for its decompositions"),
+    Mutant(P, "quantized_dynamic_op", old=_CELL_FORWARD,
+           new="""        if state is None:
+            zeros = x.new_zeros(x.shape[0], self.hidden_size)
+            state = (zeros, zeros)
+        ops, f = torch.ops.quantized, (lambda t: None if t is None else t.detach().float())
+        w_ih = ops.linear_prepack_fp16(f(self.weight_ih), f(self.bias_ih))
+        w_hh = ops.linear_prepack_fp16(f(self.weight_hh), f(self.bias_hh))
+        h, c = ops.quantized_lstm_cell_dynamic(f(x), [f(s) for s in state], w_ih, w_hh,
+                                               f(self.bias_ih), f(self.bias_hh))
+        return h.to(x.dtype), c.to(x.dtype)""",
+           why="the dynamic-quantized LSTM cell operator (not refused: the policy blocks aten ops only); "
+               "float16 weights and no gradients lose the points"),
 ]
