@@ -358,15 +358,20 @@ class Engine:
         self._grader.add(stub)
 
     def _block_ops(self, rule: Rule) -> None:
-        library = torch.library.Library("aten", "IMPL")  # noqa: TOR901 - overriding on purpose
-        self._libraries.append(library)
+        libraries: dict[str, torch.library.Library] = {}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "overriding a previously registered kernel"
             for op in rule.ops:
-                name = op.split("::", 1)[-1]
-                packet = getattr(torch.ops.aten, name, None)
-                if packet is None:
+                namespace, _, name = op.rpartition("::")
+                namespace = namespace or "aten"
+                try:
+                    packet = getattr(getattr(torch.ops, namespace), name)
+                except (AttributeError, RuntimeError):
                     continue
+                if namespace not in libraries:  # one library per namespace, overriding on purpose
+                    libraries[namespace] = torch.library.Library(namespace, "IMPL")  # noqa: TOR901
+                    self._libraries.append(libraries[namespace])
+                library = libraries[namespace]
                 for overload in packet.overloads():
                     qualname = name if overload == "default" else f"{name}.{overload}"
                     for key in ("CompositeImplicitAutograd", "Autograd", "CPU", "CUDA"):

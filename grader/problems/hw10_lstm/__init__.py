@@ -8,9 +8,8 @@ route with the engine installed, see ``tests/mutants/hw10_lstm.py``):
   ``aten::lstm`` (``torch._decomp``, also what ``ExpandedWeight`` and ``torch.export`` use);
 - ``ops``: the native kernels, forward and backward (``torch.lstm_cell``, ``torch._VF.*``,
   ``torch.ops.aten.*``, fused CUDA/cuDNN/MKLDNN/MPS/MIOpen variants), refused at the
-  dispatcher; the reference quantized modules end there too. Not refused yet: the raw
-  ``torch.ops.quantized.quantized_lstm_cell_dynamic`` (the engine blocks aten:: operators
-  only); with float16-packed weights and no autograd it cannot earn the float64 checks;
+  dispatcher, whatever their namespace (the raw ``torch.ops.quantized.quantized_lstm_cell_dynamic``
+  too); the reference quantized modules end there as well;
 - ``names``: what the static scan reports by line.
 """
 
@@ -36,7 +35,6 @@ PROBLEM = Problem(
              "aten::quantized_lstm", "aten::quantized_lstm_cell", "aten::_cudnn_rnn", "aten::_cudnn_rnn_backward",
              "aten::miopen_rnn", "aten::miopen_rnn_backward", "aten::mkldnn_rnn_layer",
              "aten::mkldnn_rnn_layer_backward", "aten::_lstm_mps", "aten::lstm_mps_backward",
-             # refused once the engine blocks operators outside aten (today it looks up aten:: only)
              "quantized::quantized_lstm_cell_dynamic"),
         names=("torch.nn.LSTM", "torch.nn.LSTMCell", f"{_RNN}.LSTM", f"{_RNN}.LSTMCell",
                "torch.lstm", "torch.lstm_cell", "torch._VF", "torch._C._VariableFunctions",
