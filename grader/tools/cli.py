@@ -8,6 +8,9 @@
     python -m grader merge DIR...       join the results folders of a sharded class
     python -m grader notebooks VERB     the written half: generate, course, collect, pending
     python -m grader join CODE WRITTEN  one gradebook: code points + nbgrader's written points
+    python -m grader hint [hwNN]        one more hint for a failing check, each time
+    python -m grader status             the score table of the last run, without grading
+    python -m grader watch [hwNN]       regrade a problem each time its file is saved
 
 Each verb's module has ``main(argv) -> int``; adding a verb is one line here.
 """
@@ -26,6 +29,9 @@ VERBS = {
     "merge": "grader.tools.merge",
     "notebooks": "grader.tools.notebooks",
     "join": "grader.tools.join",
+    "hint": "grader.tools.hint",
+    "status": "grader.tools.status",
+    "watch": "grader.tools.watch",
 }
 
 
