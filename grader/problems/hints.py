@@ -99,14 +99,13 @@ def load(module: str, problems_dir: Path = PROBLEMS_DIR) -> dict[str, tuple[Hint
 def problems_with(module: str, problems_dir: Path = PROBLEMS_DIR) -> list[str]:
     """What is wrong with a problem's hints: a malformed file, checks without hints, hints
     for checks that do not exist. Empty when every check has 2–3 hints in both languages."""
-    if not hints_file(module, problems_dir).is_file():
-        return [f"{module}: no {FILE_NAME}"]
     try:
         hints = load(module, problems_dir)
     except HintError as exc:
         return [str(exc)]
     checks = check_functions(module, problems_dir)
-    found = [f"{module}: no hints for {check}" for check in checks if check not in hints]
+    where = "" if hints_file(module, problems_dir).is_file() else f" (no {module}/{FILE_NAME})"
+    found = [f"{module}: no hints for {check}{where}" for check in checks if check not in hints]
     found += [f"{module}: hints for {check}, which is not a check of the problem"
               for check in hints if check not in checks]
     return found

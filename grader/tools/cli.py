@@ -18,6 +18,7 @@ Each verb's module has ``main(argv) -> int``; adding a verb is one line here.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 VERBS = {
@@ -35,8 +36,23 @@ VERBS = {
 }
 
 
+NEEDS_TORCH = ("grade", "watch", "benchmark")
+NO_TORCH = ("PyTorch 未安装 / PyTorch is not installed. 激活虚拟环境并安装 / activate the virtual environment "
+            "and install: pip install -e .  (README: 安装 / Set-up)")
+
+
+def torch_installed() -> bool:
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     verb = argv.pop(0) if argv and argv[0] in VERBS else "grade"
+    if verb in NEEDS_TORCH and not torch_installed():
+        print(NO_TORCH, file=sys.stderr)
+        return 2
     # Loaded on demand: a verb's dependencies (a file watcher, nbgrader) cost only its users.
     return int(importlib.import_module(VERBS[verb]).main(argv) or 0)
