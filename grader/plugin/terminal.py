@@ -21,10 +21,11 @@ def quiet_short_summary(config: pytest.Config) -> None:
         config.option.reportchars = ""
 
 
-def write_score_area(terminalreporter, items: list) -> None:
+def write_score_area(terminalreporter, config: pytest.Config, items: list) -> None:
+    width = config.get_terminal_writer().fullwidth
     for item in items:
-        if isinstance(item, tuple):
-            terminalreporter.write_sep(*item)
+        if isinstance(item, tuple):  # pytest's write_sep counts a CJK character as one column
+            terminalreporter.write_line(tables.rule(*item, width))
         else:
             terminalreporter.write_line(item)
 
@@ -35,5 +36,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     if not documents:
         return
     pointers = progress.hint_pointers(next(iter(documents.values()))) if len(documents) == 1 else {}
-    write_score_area(terminalreporter, tables.score_area(documents, pointers=pointers,
+    write_score_area(terminalreporter, config, tables.score_area(documents, pointers=pointers,
                                                          figures=config.stash.get(FIGURES, "")))

@@ -10,13 +10,13 @@ from grader.problems import BY_MODULE, PROBLEMS
 from grader.reports.scores import gradebook_rows, homework_score
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Display width: CJK characters take two columns."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
+    return text + " " * max(0, width - display_width(text))
 
 
 def problem_note(entry: dict) -> str:
@@ -61,7 +61,7 @@ def problem_table_text(document: dict, pointers: dict[str, str] | None = None) -
     got, possible = homework_score(document)
     totals.append(("总分 Total", f"{got:.2f} / {possible:g}", "", "", ""))
     rows += totals
-    widths = [max(_width(r[i]) for r in rows) for i in range(4)]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(4)]
     rule = "-" * (sum(widths) + 2 * len(widths))
     lines = []
     for i, row in enumerate(rows):
@@ -101,7 +101,7 @@ def gradebook_text(rows: list[dict]) -> list[str]:
     table = [["submission", *numbers, "total"]]
     table += [[r["submission"], *(f"{r[n]:g}" if r[n] != "" else "-" for n in numbers),
                f"{r['total']:g}/{r['max']:g}"] for r in rows]
-    widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
+    widths = [max(display_width(row[i]) for row in table) for i in range(len(table[0]))]
     return ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in table]
 
 
@@ -155,14 +155,12 @@ def _notes(documents: dict[str, dict], figures: str) -> list[str]:
     if len(documents) == 1:
         entries = list(first.get("extra_data", {}).get("problems", {}).values())
         problems = first.get("extra_data", {}).get("problems", {})
-        entries = list(problems.values())
-        if entries and all(e.get("not_implemented", 0) >= e.get("ran", 0) and not e.get("broken") for e in entries):
-            number = next(iter(problems))[:4]
-            notes += ["第一次运行得 0 分是正常的: 题目都还是模板。一次做一道题, 只评这一道: "
-                      f"pytest grader/ -k {number}",
-                      "A first run scoring 0 is normal: every problem is still a stub. Do one at a time and "
-                      f"grade it alone: pytest grader/ -k {number}"]
-        if any(e.get("not_implemented") for e in entries):
+        stubs = [p for p, e in problems.items() if e.get("not_implemented")]
+        if stubs and homework_score(first)[0] == 0:
+            notes += [f"第一次运行得 0 分是正常的: 题目都还是模板。一次做一道: pytest grader/ -k {stubs[0][:4]}",
+                      "A first run scoring 0 is normal: the problems are stubs. Do one at a time: "
+                      f"pytest grader/ -k {stubs[0][:4]}"]
+        if stubs:
             notes += ["提示: 打开 assignments/ 中的文件, 把 raise NotImplementedError 换成你的代码",
                       "Hint: open the file in assignments/ and replace raise NotImplementedError with your code"]
     return notes
@@ -189,14 +187,12 @@ def score_area(documents: dict[str, dict], *, pointers: dict[str, str] | None = 
     return items
 
 
+def rule(char: str, title: str, width: int) -> str:
+    """A separator across ``width`` columns, as pytest draws them (CJK titles measured right)."""
+    fill = max(2, width - display_width(title) - 2)
+    return f"{char * (fill // 2)} {title} {char * (fill - fill // 2)}"
+
+
 def plain_lines(items: list[str | Rule], width: int = 80) -> list[str]:
-    """The score area for a plain terminal (``status``, ``watch``): rules drawn as pytest draws them."""
-    lines = []
-    for item in items:
-        if isinstance(item, tuple):
-            char, title = item
-            fill = max(2, width - _width(title) - 2)
-            lines.append(f"{char * (fill // 2)} {title} {char * (fill - fill // 2)}")
-        else:
-            lines.append(item)
-    return lines
+    """The score area for a plain terminal (``status``)."""
+    return [rule(*item, width) if isinstance(item, tuple) else item for item in items]
