@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.problems import BY_MODULE, PROBLEMS
+from grader.problems import PROBLEMS
 
 
 @dataclass

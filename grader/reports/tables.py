@@ -153,7 +153,6 @@ def _notes(documents: dict[str, dict], figures: str) -> list[str]:
     if figures:
         notes.append(f"图片 Figures: {figures}")
     if len(documents) == 1:
-        entries = list(first.get("extra_data", {}).get("problems", {}).values())
         problems = first.get("extra_data", {}).get("problems", {})
         stubs = [p for p, e in problems.items() if e.get("not_implemented")]
         if stubs and homework_score(first)[0] == 0:
