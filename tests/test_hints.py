@@ -31,7 +31,7 @@ GOOD = '[test_a]\nhints = [{ zh = "回顾讲义", en = "re-read" }, { zh = "再�
     ('[test_a]\nhints = [{ zh = "中文" }, { zh = "中文", en = "y" }]\n', "exactly the keys zh and en"),
     ('[test_a]\nhint = []\n', "one key, hints"),
     ('[test_a\n', "not valid TOML"),
-])
+], ids=["one", "four", "zh", "en", "keys", "table", "toml"])
 def test_malformed_hints_are_named(text, complaint):
     with pytest.raises(HintError, match=complaint):
         parse(text)
@@ -63,3 +63,16 @@ def test_progress_is_kept_outside_the_checkout(tmp_path, monkeypatch):
     assert progress.last_run() is None
     progress.save_last_run({"me": {"score": 1}}, "")
     assert progress.own_document(progress.last_run()) == {"score": 1}
+
+
+def test_table_points_to_the_next_hint_of_a_failed_problem(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setattr(progress, "load_hints", lambda module: parse(GOOD))
+    document = {"extra_data": {"problems": {"hw03_conv_cost": {"failing": ["test_a"]},
+                                            "hw02_receptive_field": {"failing": ["test_a"]}}},
+                "tests": [{"tags": ["hw03_conv_cost"], "extra_data": {"check": "test_a", "outcome": "failed"}},
+                          {"tags": ["hw02_receptive_field"],
+                           "extra_data": {"check": "test_a", "outcome": "not implemented"}}]}
+    assert progress.hint_pointers(document) == {"hw03_conv_cost": "提示 hint 1 of 2 — python -m grader hint hw03"}
+    progress.record_seen("hw03_conv_cost", "test_a", 1)
+    assert progress.hint_pointers(document)["hw03_conv_cost"].startswith("提示 hint 2 of 2")

@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             for module in saved_problems(changes, folder, only):
                 print(f"\n—— {module}.py 已保存, 重新评分 / saved, regrading ——", flush=True)
                 subprocess.run(grade_command(module, folder), cwd=ROOT)
+                print("—— 等待下一次保存 / waiting for the next save (Ctrl-C 退出 / to stop) ——", flush=True)
     except KeyboardInterrupt:
         pass
     return 0
