@@ -80,12 +80,12 @@ def test_plan_sorts_tracked_files():
                    ".github/workflows/autograding.yml", f"grader/problems/{CONV}/hints.toml",
                    "solutions/hw03_conv_cost.py", "tests/mutants/hw03.py", ".ci/run", "grader/DEVELOPING.md",
                    f"grader/problems/{CONV}/hidden/test_{CONV}_hidden.py", ".github/workflows/ci.yml",
-                   ".github/workflows/regrade.yml", "README.md", "grader/gradescope/setup.sh",
+                   ".github/workflows/regrade.yml", "README.md", "SECURITY.md", "grader/gradescope/setup.sh",
                    "class/alice/hw03_conv_cost.py", "book.csv", "results/bob.json", "grades.md",
                    f"grader/problems/{CONV}/{CONV}.py", "assignments/notes.txt", "assignments/hidden/x.py"])
     assert chosen.released == ["assignments/hw03_conv_cost.py", "grader/plugin/terminal.py", "pyproject.toml",
                                ".github/workflows/autograding.yml", f"grader/problems/{CONV}/hints.toml"]
-    assert len(chosen.left_out) == 9  # solutions, tests, .ci, DEVELOPING, hidden, ci, regrade, README, gradescope
+    assert len(chosen.left_out) == 10  # solutions, tests, .ci, DEVELOPING, hidden, ci, regrade, READMEs, gradescope
     refused = {line.split(": ")[0] for line in chosen.refused}
     assert refused == {"class/alice/hw03_conv_cost.py", "book.csv", "results/bob.json", "grades.md",
                        f"grader/problems/{CONV}/{CONV}.py", "assignments/notes.txt", "assignments/hidden/x.py"}
@@ -101,7 +101,8 @@ def test_release_holds_tracked_student_files_only(released):
     assert not (out / ".github" / "workflows" / "ci.yml").exists()
     assert (out / ".github" / "workflows" / "autograding.yml").is_file()
     assert not (out / "grader" / "DEVELOPING.md").exists()
-    assert len([f for f in files if f.startswith("assignments/hw")]) == len(list((ROOT / "solutions").glob("hw*.py")))
+    assert len([f for f in files if f.startswith("assignments/hw") and f.endswith(".py")]) \
+        == len(list((ROOT / "solutions").glob("hw*.py")))
 
 
 def test_release_readme_is_the_students(released):

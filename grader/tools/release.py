@@ -47,6 +47,7 @@ RELEASED = (
 # Tracked, known, never released.
 INSTRUCTOR_ONLY = (
     "README.md",                           # the instructor README; the student one replaces it
+    "SECURITY.md",                         # the threat model: how the grading could be attacked
     STUDENT_README,
     "solutions/*",
     "tests/*",
