@@ -14,6 +14,17 @@ from grader.problems import BY_MODULE
 from grader.sandbox.student import Student
 
 
+def started(handle: Student) -> Student:
+    """The handle with its worker started and the module imported, during the fixture's setup,
+    so that a check's time (the table's) is its own. A request that calls nothing does it; a
+    module that cannot be imported fails the checks that use it, with the import's error."""
+    try:
+        handle.call_each("__name__", [])
+    except outcomes.GradingOutcome:
+        pass
+    return handle
+
+
 def problem_of(request: pytest.FixtureRequest):
     return BY_MODULE[request.node.get_closest_marker("problem").args[0]]
 
@@ -31,7 +42,7 @@ def student(request: pytest.FixtureRequest, submission: Submission):
     handle = Student(submission.path, problem_of(request), request.config.stash[LAUNCHER],
                      call_timeout=request.config.getoption("call_timeout"),
                      import_timeout=request.config.getoption("import_timeout"))
-    yield handle
+    yield started(handle)
     handle.close()
 
 
@@ -44,7 +55,7 @@ def reference(request: pytest.FixtureRequest):
     if not (solutions / f"{problem.module}.py").is_file():
         pytest.skip("solutions/ 不存在 / no reference solutions here")
     handle = Student(solutions, problem, request.config.stash[LAUNCHER], trusted=True)
-    yield handle
+    yield started(handle)
     handle.close()
 
 

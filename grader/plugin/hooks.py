@@ -16,13 +16,14 @@ import pytest
 from grader.plugin import session
 from grader.plugin.fixtures import data_dir, device, output_dir, reference, student, submission  # noqa: F401
 from grader.plugin.options import pytest_addoption  # noqa: F401
-from grader.plugin.scoring import (pytest_collection_modifyitems, pytest_runtest_makereport,  # noqa: F401
-                                   pytest_sessionfinish)
+from grader.plugin.scoring import (pytest_collection_modifyitems, pytest_report_teststatus,  # noqa: F401
+                                   pytest_runtest_makereport, pytest_sessionfinish)
 from grader.plugin.session import SUBMISSIONS
-from grader.plugin.terminal import pytest_terminal_summary  # noqa: F401
+from grader.plugin.terminal import pytest_terminal_summary, quiet_short_summary  # noqa: F401
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    quiet_short_summary(config)
     session.start(config)
 
 

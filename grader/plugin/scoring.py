@@ -17,10 +17,16 @@ import pytest
 import torch
 
 from grader.judging import outcomes
-from grader.plugin.session import LAUNCHER, RESULTS, SUBMISSIONS, problems_with_hidden_checks
+from grader.plugin.session import (LAUNCHER, RESULTS, STARTED, SUBMISSIONS, output_root,
+                                   problems_with_hidden_checks)
 from grader.plugin.submissions import Submission
 from grader.problems import BY_MODULE
+from grader.reports import progress, tables
 from grader.reports import scores as report
+
+
+DOCUMENTS = pytest.StashKey[dict]()  # submission name -> results.json, once the session ends
+FIGURES = pytest.StashKey[str]()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -73,16 +79,20 @@ def _submission_of(item: pytest.Item) -> Submission:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     rep: pytest.TestReport = outcome.get_result()
-    category = None
-    if call.excinfo is not None and isinstance(call.excinfo.value, outcomes.GradingOutcome):
-        rep.longrepr = call.excinfo.value.report()
-        category = call.excinfo.value.category
-    elif call.excinfo is not None and call.when == "call" and not call.excinfo.errisinstance(
+    category, note = None, ""
+    error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, outcomes.GradingOutcome):
+        rep.longrepr = error.report()
+        category = error.category
+        note = _note(error, item)
+    elif error is not None and call.when == "call" and not call.excinfo.errisinstance(
             (AssertionError, pytest.skip.Exception)):
         # The judge choked on a value the submission returned (a wrong shape, say):
         # a failed check, told in one line, not a traceback through the grader.
-        rep.longrepr = outcomes.JudgeCouldNotCompare(call.excinfo.value).report()
+        rep.longrepr = outcomes.JudgeCouldNotCompare(error).report()
         category = "failed"
+    if rep.failed and category:
+        rep.grading_category = category  # read by pytest_report_teststatus
 
     results = item.config.stash[RESULTS]
     entry = results.get(item.nodeid)
@@ -94,8 +104,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             points=float(item.get_closest_marker("points").args[0]),
             outcome="passed",
             hidden=item.get_closest_marker("hidden") is not None,
+            check=item.originalname,
         )
-    entry.duration += rep.duration
+    if rep.when == "call":  # the check's own time: fixtures (and the worker's start-up) excluded
+        entry.duration += rep.duration
     if entry.outcome != "passed":
         return  # keep the first reason (a setup failure, say)
     if rep.skipped:
@@ -103,6 +115,49 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     elif rep.failed:
         entry.outcome = category or "failed"
         entry.message = str(rep.longrepr) if category else _short_failure(rep)
+        entry.note = note
+
+
+# The final line counts these apart ("3 passed, 2 failed, 88 not implemented") and pytest's
+# FAILURES section leaves them out: the table says what they are, once per problem.
+_STATUS = {
+    "not implemented": ("not implemented", "n", ("NOT IMPLEMENTED", {"yellow": True})),
+    "broken": ("broken", "B", ("BROKEN", {"red": True})),
+    "failed": ("failed", "F", ("FAILED", {"red": True})),  # a failure in a fixture: not "ERROR at setup"
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
+    category = getattr(report, "grading_category", None)
+    if report.failed and category in _STATUS:
+        return _STATUS[category]
+    return None
+
+
+_FRAME = re.compile(r'File "[^"]*", line \d+, in (\w+)')
+_LINE = re.compile(r"\bline (\d+)")
+
+
+def _note(error: outcomes.GradingOutcome, item: pytest.Item) -> str:
+    """A few words for the table: the unwritten function, or why a module cannot be used."""
+    if isinstance(error, outcomes.NotImplementedYet):
+        frames = _FRAME.findall(error.traceback)
+        return frames[-1] if frames else ""
+    if not isinstance(error, outcomes.SubmissionBroken):
+        return ""
+    submission = _submission_of(item)
+    module = item.get_closest_marker("problem").args[0]
+    if submission.broken:
+        return "无法评分 / cannot be graded: " + submission.broken.splitlines()[0][:80]
+    if not (submission.path / f"{module}.py").is_file():
+        return f"找不到文件 / file missing: {module}.py"
+    if "SyntaxError" in error.mro:  # IndentationError and TabError too
+        line = _LINE.search(error.message)
+        return "语法错误 / syntax error" + (f" (line {line.group(1)})" if line else "")
+    if error.exc_type:
+        return f"导入出错 / import error: {error.exc_type}"
+    return error.call.splitlines()[0][:100]  # an import that timed out or crashed
 
 
 def _short_failure(rep: pytest.TestReport) -> str:
@@ -121,8 +176,9 @@ def documents(config: pytest.Config) -> dict[str, dict]:
     """results.json of each submission graded in this session."""
     plan = config.stash[LAUNCHER].plan
     found = {}
+    sources = {s.name: str(s.source) for s in config.stash[SUBMISSIONS]}
     for name, results in results_by_submission(config).items():
-        document = report.results_json(name, results)
+        document = report.results_json(name, results, sources.get(name, ""))
         document["extra_data"]["isolation"] = {"mode": plan.mode, "layers": plan.layers,
                                                "note": plan.describe()}
         found[name] = document
@@ -145,5 +201,20 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         for name, document in docs.items():
             report.write_json(Path(json_opt) / f"{name}.json" if several else Path(json_opt), document)
     if book_opt and docs:
-        Path(book_opt).parent.mkdir(parents=True, exist_ok=True)
-        Path(book_opt).write_text(report.gradebook_csv(report.gradebook_rows(docs)), encoding="utf-8")
+        book, rows = Path(book_opt), report.gradebook_rows(docs)
+        book.parent.mkdir(parents=True, exist_ok=True)
+        book.write_text(report.gradebook_csv(rows), encoding="utf-8")
+        book.with_suffix(".md").write_text(tables.gradebook_markdown(rows) + "\n" + tables.sources_markdown(rows),
+                                           encoding="utf-8")
+    config.stash[DOCUMENTS] = docs
+    config.stash[FIGURES] = _new_figures(config)
+    if docs:
+        progress.save_last_run(docs, config.stash[FIGURES])
+
+
+def _new_figures(config: pytest.Config) -> str:
+    """The figures folder, when this run saved a figure there."""
+    root = output_root(config)
+    if root.is_dir() and any(p.stat().st_mtime >= config.stash[STARTED] for p in root.rglob("*.png")):
+        return str(root)
+    return ""

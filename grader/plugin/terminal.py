@@ -1,34 +1,40 @@
-"""The score table at the end of a run."""
+"""The end of a run: the score table is the last thing printed.
+
+pytest prints its sections (FAILURES, warnings), then this plugin's score area, then
+its one-line count. pytest's short test summary would follow the table and scroll
+it away, so it is off unless asked for (``-r``): the table lists every problem, and
+FAILURES every failed check. What else the grader has to say goes above the table.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from grader.plugin.scoring import results_by_submission
-from grader.plugin.session import LAUNCHER, STARTED, output_root
-from grader.reports import scores as report
-from grader.reports import tables
+from grader.plugin.scoring import DOCUMENTS, FIGURES
+from grader.reports import progress, tables
 
 
+def quiet_short_summary(config: pytest.Config) -> None:
+    """No short test summary unless ``-r`` was given."""
+    if not any(arg.startswith("-r") or arg.startswith("--report-chars")
+               for arg in config.invocation_params.args):
+        config.option.reportchars = ""
+
+
+def write_score_area(terminalreporter, config: pytest.Config, items: list) -> None:
+    width = config.get_terminal_writer().fullwidth
+    for item in items:
+        if isinstance(item, tuple):  # pytest's write_sep counts a CJK character as one column
+            terminalreporter.write_line(tables.rule(*item, width))
+        else:
+            terminalreporter.write_line(item)
+
+
+@pytest.hookimpl(trylast=True)  # after every other section (--durations, say): the table ends the output
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
-    grouped = results_by_submission(config)
-    if not grouped:
+    documents = config.stash.get(DOCUMENTS, {})
+    if not documents:
         return
-    write = terminalreporter.write_line
-    if len(grouped) > 3:  # a class: one line per submission
-        terminalreporter.write_sep("=", "成绩册 Gradebook")
-        rows = report.gradebook_rows({n: report.results_json(n, r) for n, r in grouped.items()})
-        for line in tables.gradebook_text(rows):
-            write(line)
-    else:
-        for name, results in grouped.items():
-            terminalreporter.write_sep("=", "成绩 Score" + (f": {name}" if len(grouped) > 1 else ""))
-            for line in tables.problem_table_text(results):
-                write(line)
-    write(config.stash[LAUNCHER].plan.describe())
-    figures = output_root(config)
-    if figures.is_dir() and any(p.stat().st_mtime >= config.stash[STARTED] for p in figures.rglob("*.png")):
-        write(f"图片 Figures: {figures}")
-    if any(r.outcome == "not implemented" for rs in grouped.values() for r in rs):
-        write("提示 Hint: 打开 assignments/ 中对应的文件, 把 raise NotImplementedError 换成你的代码 / "
-              "open the file in assignments/ and replace raise NotImplementedError with your code")
+    pointers = progress.hint_pointers(next(iter(documents.values()))) if len(documents) == 1 else {}
+    write_score_area(terminalreporter, config, tables.score_area(documents, pointers=pointers,
+                                                         figures=config.stash.get(FIGURES, "")))
