@@ -20,6 +20,7 @@ from grader.judging import outcomes
 from grader.plugin.session import (LAUNCHER, RESULTS, STARTED, SUBMISSIONS, output_root,
                                    problems_with_hidden_checks)
 from grader.plugin.submissions import Submission
+from grader.notebooks.answers import pending_answers
 from grader.problems import BY_MODULE
 from grader.reports import progress, tables
 from grader.reports import scores as report
@@ -176,11 +177,17 @@ def documents(config: pytest.Config) -> dict[str, dict]:
     """results.json of each submission graded in this session."""
     plan = config.stash[LAUNCHER].plan
     found = {}
-    sources = {s.name: str(s.source) for s in config.stash[SUBMISSIONS]}
+    submissions = {s.name: s for s in config.stash[SUBMISSIONS]}
     for name, results in results_by_submission(config).items():
-        document = report.results_json(name, results, sources.get(name, ""))
+        submission = submissions[name]
+        document = report.results_json(name, results, str(submission.source))
         document["extra_data"]["isolation"] = {"mode": plan.mode, "layers": plan.layers,
                                                "note": plan.describe()}
+        # The written half (notebooks): how many answers are still empty; information, no points.
+        for module, empty in pending_answers(submission.path).items():
+            entry = document["extra_data"]["problems"].get(module)
+            if entry is not None:
+                entry["written_empty"] = empty
         found[name] = document
     return found
 

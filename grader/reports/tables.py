@@ -39,12 +39,21 @@ def _mark(entry: dict) -> str:
     return "…" if entry.get("not_implemented", 0) >= entry.get("ran", 0) else "✘"
 
 
+def _written(entry: dict) -> str:
+    """The written-answers column: empty answers left in the problem's notebook (no points here)."""
+    if "written_empty" not in entry:
+        return ""
+    empty = entry["written_empty"]
+    return f"{empty} 未写 / empty" if empty else "✔ 已写 / written"
+
+
 def problem_table_text(document: dict, pointers: dict[str, str] | None = None) -> list[str]:
     """One submission's score table, from its results.json; ``pointers``: a note per problem
     (a hint pointer) shown unless the module could not be used at all."""
     extra = document.get("extra_data", {})
     problems = extra.get("problems", {})
-    rows = [("题目 Problem", "得分 Score", "通过 Passed", "用时 Time", "")]
+    written = any("written_empty" in entry for entry in problems.values())
+    rows = [("题目 Problem", "得分 Score", "通过 Passed", "用时 Time", "书面 Written" if written else "", "")]
     for bonus in (False, True):
         for p, entry in problems.items():
             if bool(entry.get("bonus")) != bonus:
@@ -53,20 +62,22 @@ def problem_table_text(document: dict, pointers: dict[str, str] | None = None) -
             note = entry.get("broken") or (pointers or {}).get(p) or problem_note(entry)
             title = f"{_mark(entry)} {p}  {meta.zh if meta else ''}".rstrip() + (" (附加 bonus)" if bonus else "")
             rows.append((title, f"{entry['score']:5.2f} / {entry['max_score']:g}",
-                         f"{entry['passed']} / {entry['ran']}", f"{entry['seconds']:5.1f} s", note))
+                         f"{entry['passed']} / {entry['ran']}", f"{entry['seconds']:5.1f} s",
+                         _written(entry), note))
     totals = []
     bonus = extra.get("bonus", {})
     if bonus.get("max_score"):
-        totals.append(("附加题 Bonus", f"{bonus['score']:.2f} / {bonus['max_score']:g}", "", "", ""))
+        totals.append(("附加题 Bonus", f"{bonus['score']:.2f} / {bonus['max_score']:g}", "", "", "", ""))
     got, possible = homework_score(document)
-    totals.append(("总分 Total", f"{got:.2f} / {possible:g}", "", "", ""))
+    totals.append(("总分 Total", f"{got:.2f} / {possible:g}", "", "", "", ""))
     rows += totals
-    widths = [max(display_width(r[i]) for r in rows) for i in range(4)]
+    columns = 5 if written else 4
+    widths = [max(display_width(r[i]) for r in rows) for i in range(columns)]
     rule = "-" * (sum(widths) + 2 * len(widths))
     lines = []
     for i, row in enumerate(rows):
         cells = [_pad(c, w) for c, w in zip(row, widths)]
-        lines.append("  ".join(cells + [row[4]]).rstrip())
+        lines.append("  ".join(cells + [row[-1]]).rstrip())
         if i == 0 or i == len(rows) - len(totals) - 1:
             lines.append(rule)
     return lines
@@ -75,19 +86,23 @@ def problem_table_text(document: dict, pointers: dict[str, str] | None = None) -
 def problem_table_markdown(result: dict) -> str:
     """One submission's per-problem table, as Markdown, from its results.json."""
     extra = result.get("extra_data", {})
-    lines = ["| 题目 Problem | 得分 Score | 通过 Passed | 用时 Time |", "|---|---:|---:|---:|"]
-    for p, s in extra.get("problems", {}).items():
+    problems = extra.get("problems", {})
+    written = any("written_empty" in s for s in problems.values())
+    extra_head, extra_rule, blank = (" 书面 Written |", "---|", " |") if written else ("", "", "")
+    lines = [f"| 题目 Problem | 得分 Score | 通过 Passed | 用时 Time |{extra_head}", f"|---|---:|---:|---:|{extra_rule}"]
+    for p, s in problems.items():
         meta = BY_MODULE.get(p)
         title = f"{meta.zh} / {meta.en}" if meta else ""
         if s.get("bonus"):
             title += " (附加 bonus)"
+        cell = f" {_written(s)} |" if written else ""
         lines.append(f"| `{p}` {title} | {s['score']:g} / {s['max_score']:g} | {s['passed']} / {s['ran']} "
-                     f"| {s['seconds']:.1f} s |")
+                     f"| {s['seconds']:.1f} s |{cell}")
     bonus = extra.get("bonus", {})
     if bonus.get("max_score"):
-        lines.append(f"| 附加题 Bonus | {bonus['score']:g} / {bonus['max_score']:g} | | |")
+        lines.append(f"| 附加题 Bonus | {bonus['score']:g} / {bonus['max_score']:g} | | |{blank}")
     got, possible = homework_score(result)
-    lines.append(f"| **总分 Total** | **{got:g} / {possible:g}** | | |")
+    lines.append(f"| **总分 Total** | **{got:g} / {possible:g}** | | |{blank}")
     return "\n".join(lines) + "\n"
 
 
