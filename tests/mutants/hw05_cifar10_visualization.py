@@ -112,20 +112,12 @@ MUTANTS = [
                "        arr = images.detach().cpu().numpy()\n",
            why="tensors stitched with Tensor.new_full and slice assignment (a method: no name to scan)"),
     Mutant(P, "make_grid_called_then_discarded",
-           old="    grid = make_grid(denormalize(images).detach().cpu(), nrow=nrow, padding=padding)\n"
-               "    fig, ax = plt.subplots(figsize=(grid.shape[2] / 36 + 0.5, grid.shape[1] / 36 + 0.8))\n"
-               "    ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation=\"nearest\")",
-           new="    grid = make_grid(denormalize(images).detach().cpu(), nrow=nrow, padding=padding)\n"
-               "    fig, ax = plt.subplots(figsize=(grid.shape[2] / 36 + 0.5, grid.shape[1] / 36 + 0.8))\n"
-               "    ax.imshow(numpy_grid(images.clamp(0, 1), nrow=nrow, padding=padding), interpolation=\"nearest\")",
+           old="    ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation=\"nearest\")",
+           new="    ax.imshow(numpy_grid(images.clamp(0, 1), nrow=nrow, padding=padding), interpolation=\"nearest\")",
            why="method 2 calls make_grid but shows another grid (of the normalized images)"),
     Mutant(P, "make_grid_method_without_make_grid",
-           old="    grid = make_grid(denormalize(images).detach().cpu(), nrow=nrow, padding=padding)\n"
-               "    fig, ax = plt.subplots(figsize=(grid.shape[2] / 36 + 0.5, grid.shape[1] / 36 + 0.8))\n"
-               "    ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation=\"nearest\")",
-           new="    grid = torch.from_numpy(numpy_grid(denormalize(images), nrow=nrow, padding=padding)).permute(2, 0, 1)\n"
-               "    fig, ax = plt.subplots(figsize=(grid.shape[2] / 36 + 0.5, grid.shape[1] / 36 + 0.8))\n"
-               "    ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation=\"nearest\")",
+           old="    grid = make_grid(denormalize(images).detach().cpu(), nrow=nrow, padding=padding)",
+           new="    grid = torch.from_numpy(numpy_grid(denormalize(images), nrow=nrow, padding=padding)).permute(2, 0, 1)",
            why="method 2 is method 4 again: the right picture, without make_grid"),
 ]
 

@@ -179,10 +179,12 @@ def test_show_batch(student, folders, output_dir):
     """show_batch: a Figure with one image per sample titled with its class name; writes a PNG to path"""
     images, labels = oracles.show_batch_inputs(folders["class_folders"], 8)
     what = "show_batch(images [8, 3, 64, 64], labels, path=..., ncols=4)"
-    got = student.run(in_worker.show_batch, images, labels, png=SHOW_BATCH_PNG, fallback=SHOW_BATCH_FALLBACK_PNG,
-                      ncols=4, describe=what)
-    data = figures.copy_out(student, SHOW_BATCH_PNG, output_dir)
-    figures.copy_out(student, SHOW_BATCH_FALLBACK_PNG, output_dir)
+    try:
+        got = student.run(in_worker.show_batch, images, labels, png=SHOW_BATCH_PNG, fallback=SHOW_BATCH_FALLBACK_PNG,
+                          ncols=4, describe=what)
+    finally:  # this run's pictures, or none: never the last run's
+        data = figures.copy_out(student, SHOW_BATCH_PNG, output_dir)
+        figures.copy_out(student, SHOW_BATCH_FALLBACK_PNG, output_dir)
     oracles.expect_figure(got, 8, [CLASSES[int(v)] for v in labels], what)
     expect(data is not None, f"{what}: 没有在 path 写出 PNG 文件", f"{what}: wrote no file at path")
     try:

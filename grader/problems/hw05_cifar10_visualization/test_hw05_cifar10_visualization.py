@@ -145,10 +145,10 @@ def plot_batch(tiny_cifar, n: int = 10) -> tuple[torch.Tensor, torch.Tensor]:
 def draw(student, output_dir, func: str, args: tuple, kwargs: dict) -> dict:
     """Run the plot, keep its PNG in ``output_dir``; the figure's summary."""
     png = oracles.PNG_NAMES[func]
-    summary = student.run(in_worker.draw, func, args, kwargs, png,
-                          describe=oracles.call_label(func, args, kwargs))
-    figures.copy_out(student, png, output_dir)
-    return summary
+    try:
+        return student.run(in_worker.draw, func, args, kwargs, png, describe=oracles.call_label(func, args, kwargs))
+    finally:  # this run's picture, or none: never the last run's
+        figures.copy_out(student, png, output_dir)
 
 
 @pytest.mark.points(0.75)
