@@ -144,13 +144,13 @@ def test_dataloader_batches(student, folders):
 def test_errors_name_the_path(student, folders):
     """errors name the path: missing root and empty folder (FileNotFoundError), an undecodable file when read"""
     missing = str(Path(folders["empty"].root).parent / "no_such_folder" / "train")
-    what = f"CatDogDataset({missing!r}) (不存在 / missing)"
+    what = "CatDogDataset('…/no_such_folder/train') (不存在 / missing)"
     message = expect_raises(lambda: student.run(in_worker.construct, missing, describe=what), ("FileNotFoundError",),
                             what)
     oracles.expect_names_path(message, missing, "CatDogDataset(missing root)")
 
     empty = folders["empty"].root
-    what = f"CatDogDataset({empty!r}) (空文件夹 / an empty folder)"
+    what = "CatDogDataset('…/empty') (空文件夹 / an empty folder)"
     message = expect_raises(lambda: student.run(in_worker.construct, empty, describe=what), ("FileNotFoundError",),
                             what)
     oracles.expect_names_path(message, empty, "CatDogDataset(empty folder)")
