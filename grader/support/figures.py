@@ -1,13 +1,18 @@
-"""Worker-side helpers: describe a matplotlib Figure as plain data, save it as PNG.
+"""Figures across the sandbox: described as plain data in the worker, kept by the judge.
 
-A grader function (run in the worker through ``student.run``) calls the student's plot
-function, then::
+A grader function in an ``in_worker.py`` (run through ``student.run``) calls the
+student's plot function, then::
 
     with figures.record_image_grids() as grids:
         fig = module.plot_something(...)
+    figures.lay_out(fig)                             # only when axes positions matter
     summary = figures.summarize(fig, grids)          # plain data for the judge
-    figures.save_png(fig, png_path)                  # for people to look at
+    figures.save_png(fig, "hw05_method1.png")        # a relative path: the worker's scratch folder
     figures.close_all()
+
+and the check, in the judge, copies the picture out for people to look at::
+
+    figures.copy_out(student, "hw05_method1.png", output_dir)
 
 ``summarize`` returns only plain values (see ``grader.sandbox.wire``), so the judge can compare
 what the figure shows with its own oracles:
@@ -15,28 +20,37 @@ what the figure shows with its own oracles:
     {"is_figure": True, "type": "Figure", "suptitle": str,
      "axes": [{"index", "axes_class", "title", "titles", "texts", "visible", "axis_on",
                "subplot": (nrows, ncols, first, last) or None,    # from get_subplotspec()
+               "box": (x0, y0, x1, y1),                           # position in figure coordinates
                "image_grid": (grid index, position) or None,      # a cell of an ImageGrid
                "images": [array, ...]}, ...],                      # AxesImage.get_array()
      "figure_images": [array, ...],                                # fig.figimage(...)
      "image_grids": [{"nrows", "ncols", "n_axes", "in_figure"}, ...]}
 
 Image arrays are returned as the plot shows them (``get_array()`` with any mask
-dropped), dtype kept: the judge decides how to compare a float or a uint8 picture.
+dropped), of the same kind: the judge decides how to compare a float or an integer
+(0..255) picture. 1-byte integers arrive widened to 2 bytes, values unchanged.
 """
 
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Any, Iterator
 
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
+from mpl_toolkits.axes_grid1 import axes_grid
 
 
 def _image_array(image) -> Any:
     data = image.get_array()
     if data is None:
         return None
-    return np.array(np.ma.getdata(data))
+    array = np.array(np.ma.getdata(data))
+    if array.dtype.itemsize == 1:  # the wire cannot carry 1-byte arrays yet (dtype str "|u1"): widen, same values
+        array = array.astype(np.int16 if array.dtype.kind == "i" else np.uint16)
+    return array
 
 
 def _subplot_geometry(ax) -> tuple[int, int, int, int] | None:
@@ -49,8 +63,6 @@ def _subplot_geometry(ax) -> tuple[int, int, int, int] | None:
 
 def summarize(fig, image_grids=()) -> dict:
     """Plain-data description of ``fig`` (see the module docstring)."""
-    from matplotlib.figure import Figure
-
     if not isinstance(fig, Figure):
         return {"is_figure": False, "type": type(fig).__name__}
     grid_cells = {}
@@ -74,6 +86,7 @@ def summarize(fig, image_grids=()) -> dict:
             "visible": bool(ax.get_visible()),
             "axis_on": bool(ax.axison),
             "subplot": _subplot_geometry(ax),
+            "box": tuple(float(v) for v in ax.get_position().extents),
             "image_grid": grid_cells.get(id(ax)),
             "images": [_image_array(im) for im in ax.get_images()],
         })
@@ -95,8 +108,6 @@ def record_image_grids() -> Iterator[list]:
     Wraps ``ImageGrid.__init__`` for the duration only, so it sees the grid however the
     student imported or named the class.
     """
-    from mpl_toolkits.axes_grid1 import axes_grid
-
     cls = axes_grid.ImageGrid
     had_own = "__init__" in vars(cls)
     original = cls.__init__
@@ -116,6 +127,12 @@ def record_image_grids() -> Iterator[list]:
             del cls.__init__
 
 
+def lay_out(fig) -> None:
+    """Run the figure's layout engine (tight, constrained) without rasterising anything, so
+    that ``summarize``'s boxes are where a saved picture shows the axes."""
+    fig.draw_without_rendering()
+
+
 def save_png(fig, path) -> str:
     """Save ``fig`` as a PNG for people to look at; returns '' or why it failed."""
     try:
@@ -126,6 +143,15 @@ def save_png(fig, path) -> str:
 
 
 def close_all() -> None:
-    import matplotlib.pyplot as plt
-
     plt.close("all")
+
+
+def copy_out(student, name: str, output_dir) -> bytes | None:
+    """Judge side: the file ``name`` the student's code (or a grader function) wrote in the
+    worker's scratch folder, copied to ``output_dir``; its bytes, or None when there is none."""
+    data = student.fetch(name)
+    target = Path(output_dir) / name
+    target.unlink(missing_ok=True)  # never leave last run's picture beside this run's verdict
+    if data is not None:
+        target.write_bytes(data)
+    return data

@@ -1,4 +1,4 @@
-"""Judge-side image folders for hw04 (cat/dog dataset), written with Pillow at test time.
+"""hw04_catdog_dataset, judge side: the image folders, drawn with Pillow and written at grading time.
 
 Nothing is downloaded: every picture is drawn here, a distinct pattern per file
 (its own colours, gradient direction, face position and a caption such as
@@ -20,12 +20,15 @@ Folders (each a fresh directory under ``base``)::
                     named .jpg) and one truncated JPEG
 
 Everything the judge compares against (the expected ``samples``, the RGB
-images) is computed here, before any student code runs.
+images) is computed here, from the bytes in memory, before any student code runs;
+a submission gets a fresh copy of the folders (``build_all``), so nothing one
+submission does to them can reach another's.
 """
 
 from __future__ import annotations
 
 import colorsys
+import functools
 import io
 import os
 import random
@@ -58,25 +61,8 @@ class ImageFolderFixture:
     broken: list[str] = field(default_factory=list)            # files that cannot be decoded
     images: dict[str, Image.Image] = field(default_factory=dict)  # path -> the file read as RGB
 
-    def load(self) -> "ImageFolderFixture":
-        """Read every decodable image as the judge sees it: Pillow, converted to RGB.
-        Done right after writing, before any student code can touch the folder."""
-        for path, _ in self.samples:
-            if path not in self.broken:
-                with Image.open(path) as img:
-                    self.images[path] = img.convert("RGB")
-        return self
-
     def rel(self, path: str) -> str:
         return os.path.relpath(path, self.root)
-
-    @property
-    def paths(self) -> list[str]:
-        return [p for p, _ in self.samples]
-
-    @property
-    def labels(self) -> list[int]:
-        return [label for _, label in self.samples]
 
 
 # -- pictures -------------------------------------------------------------------
@@ -203,74 +189,81 @@ CLUTTER_FLAT_IGNORED = [
 ]
 
 
-def _write(root: Path, entries, rng: random.Random, first_index: int) -> ImageFolderFixture:
-    specs = []
-    for i, (rel, label, size, mode) in enumerate(entries):
-        fmt = "PNG" if rel.lower().endswith(".png") else "JPEG"
-        specs.append((FileSpec(rel, label, size, mode, fmt), first_index + i))
-    order = list(specs)
-    rng.shuffle(order)  # the listing of a folder should not come back sorted by luck
-    files = {}
-    for spec, index in order:
-        path = root / spec.relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(_encode(draw_picture(index, spec.label, spec.size), spec.mode, spec.fmt))
-        files[str(path)] = spec
-    samples = sorted((str(root / spec.relpath), spec.label) for spec, _ in specs)
-    return ImageFolderFixture(root=str(root), samples=samples, files=files)
+@dataclass
+class _Plan:
+    """One folder, ready to be written again and again: its files' bytes, in the order to
+    write them, and what a correct dataset makes of it (paths relative to the folder)."""
+
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    specs: dict[str, FileSpec] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    broken: list[tuple[str, int]] = field(default_factory=list)  # (relpath, label)
+    images: dict[str, Image.Image] = field(default_factory=dict)
+
+    def add_images(self, entries, rng: random.Random, first_index: int) -> "_Plan":
+        planned = []
+        for i, (rel, label, size, mode) in enumerate(entries):
+            fmt = "PNG" if rel.lower().endswith(".png") else "JPEG"
+            self.specs[rel] = FileSpec(rel, label, size, mode, fmt)
+            data = _encode(draw_picture(first_index + i, label, size), mode, fmt)
+            with Image.open(io.BytesIO(data)) as img:  # the judge's view: Pillow, then RGB
+                self.images[rel] = img.convert("RGB")
+            planned.append((rel, data))
+        rng.shuffle(planned)  # the listing of a folder should not come back sorted by luck
+        self.files += planned
+        return self
+
+    def add_ignored(self, entries, first_index: int) -> "_Plan":
+        for i, (rel, data) in enumerate(entries):
+            if data is None:  # an image that must still be ignored
+                fmt = "PNG" if rel.endswith(".png") else "JPEG"
+                data = _encode(draw_picture(first_index + i, i % 2, (30, 30)), "RGB", fmt)
+            self.files.append((rel, data))
+            self.ignored.append(rel)
+        return self
+
+    def write(self, root: Path) -> ImageFolderFixture:
+        root.mkdir(parents=True)
+        for rel, data in self.files:
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        labelled = [(rel, spec.label) for rel, spec in self.specs.items()] + self.broken
+        return ImageFolderFixture(
+            root=str(root), samples=sorted((str(root / rel), label) for rel, label in labelled),
+            files={str(root / rel): spec for rel, spec in self.specs.items()},
+            ignored=[str(root / rel) for rel in self.ignored],
+            broken=[str(root / rel) for rel, _ in self.broken],
+            images={str(root / rel): img for rel, img in self.images.items()})
 
 
-def _write_extra(root: Path, entries, rng: random.Random, first_index: int) -> list[str]:
-    written = []
-    for i, (rel, data) in enumerate(entries):
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if data is None:  # an image that must still be ignored
-            fmt = "PNG" if rel.endswith(".png") else "JPEG"
-            data = _encode(draw_picture(first_index + i, i % 2, (30, 30)), "RGB", fmt)
-        path.write_bytes(data)
-        written.append(str(path))
-    return written
+@functools.cache
+def _plans(seed: int) -> dict[str, _Plan]:
+    """Every folder's bytes and oracle, made once per process (drawing and encoding are the
+    costly part; writing a copy for each submission is cheap)."""
+    rng = random.Random(seed)
+    plans = {
+        "class_folders": _Plan().add_images(CLASS_FOLDER_FILES, rng, 0),
+        "flat": _Plan().add_images(FLAT_FILES, rng, 20),
+        "cluttered_classes": _Plan().add_images(CLUTTER_CLASS_IMAGES, rng, 40).add_ignored(CLUTTER_CLASS_IGNORED, 50),
+        "cluttered_flat": _Plan().add_images(CLUTTER_FLAT_IMAGES, rng, 60).add_ignored(CLUTTER_FLAT_IGNORED, 70),
+        "empty": _Plan(),
+        "no_images": _Plan().add_ignored([("cat/readme.txt", b"no pictures yet\n"), ("dog/.keep", b""),
+                                          ("notes.txt", b"empty\n")], 80),
+    }
+    corrupt = _Plan().add_images([("cat/c1.jpg", 0, (40, 40), "RGB"), ("cat/c3.png", 0, (36, 44), "L"),
+                                  ("dog/d1.jpg", 1, (44, 36), "RGB"), ("dog/d3.jpg", 1, (38, 38), "RGB")], rng, 90)
+    garbage = bytes(random.Random(seed + 1).getrandbits(8) for _ in range(700))
+    good_jpeg = _encode(draw_picture(99, 1, (80, 80)), "RGB", "JPEG")
+    corrupt.files += [("cat/c2.jpg", garbage), ("dog/d2.jpg", good_jpeg[: len(good_jpeg) // 3])]
+    corrupt.broken = [("cat/c2.jpg", 0), ("dog/d2.jpg", 1)]  # undecodable, then a truncated JPEG
+    plans["corrupt"] = corrupt
+    return plans
 
 
 def build_all(base: Path, seed: int = 4) -> dict[str, ImageFolderFixture]:
-    """Write every hw04 folder under ``base`` (which must exist) and describe them."""
-    base = Path(base)
-    rng = random.Random(seed)
-    out: dict[str, ImageFolderFixture] = {}
-
-    out["class_folders"] = _write(base / "class_folders", CLASS_FOLDER_FILES, rng, 0)
-    out["flat"] = _write(base / "flat", FLAT_FILES, rng, 20)
-
-    fx = _write(base / "cluttered_classes", CLUTTER_CLASS_IMAGES, rng, 40)
-    fx.ignored = _write_extra(base / "cluttered_classes", CLUTTER_CLASS_IGNORED, rng, 50)
-    out["cluttered_classes"] = fx
-    fx = _write(base / "cluttered_flat", CLUTTER_FLAT_IMAGES, rng, 60)
-    fx.ignored = _write_extra(base / "cluttered_flat", CLUTTER_FLAT_IGNORED, rng, 70)
-    out["cluttered_flat"] = fx
-
-    empty = base / "empty"
-    empty.mkdir()
-    out["empty"] = ImageFolderFixture(root=str(empty), samples=[])
-    no_images = base / "no_images"
-    ignored = _write_extra(no_images, [("cat/readme.txt", b"no pictures yet\n"),
-                                       ("dog/.keep", b""), ("notes.txt", b"empty\n")], rng, 80)
-    out["no_images"] = ImageFolderFixture(root=str(no_images), samples=[], ignored=ignored)
-
-    corrupt = _write(base / "corrupt", [("cat/c1.jpg", 0, (40, 40), "RGB"), ("cat/c3.png", 0, (36, 44), "L"),
-                                        ("dog/d1.jpg", 1, (44, 36), "RGB"), ("dog/d3.jpg", 1, (38, 38), "RGB")],
-                     rng, 90)
-    garbage = Path(corrupt.root) / "cat" / "c2.jpg"
-    garbage.write_bytes(bytes(random.Random(seed + 1).getrandbits(8) for _ in range(700)))
-    good_jpeg = _encode(draw_picture(99, 1, (80, 80)), "RGB", "JPEG")
-    truncated = Path(corrupt.root) / "dog" / "d2.jpg"
-    truncated.write_bytes(good_jpeg[: len(good_jpeg) // 3])
-    corrupt.broken = [str(garbage), str(truncated)]
-    corrupt.samples = sorted(corrupt.samples + [(str(garbage), 0), (str(truncated), 1)])
-    out["corrupt"] = corrupt
-    for fx in out.values():
-        fx.load()
-    return out
+    """Write every hw04_catdog_dataset folder under ``base`` (a new folder) and describe them."""
+    return {name: plan.write(Path(base) / name) for name, plan in _plans(seed).items()}
 
 
 if __name__ == "__main__":  # look at the folders: python -m grader.problems.hw04_catdog_dataset.image_fixtures DIR

@@ -1,6 +1,6 @@
-"""A tiny CIFAR-10 in the real ``cifar-10-batches-py`` pickle format, for hw05.
+"""hw05_cifar10_visualization, judge side: a tiny CIFAR-10 in the real ``cifar-10-batches-py`` format.
 
-    tiny = write_tiny_cifar10(tmp_path)      # judge side: writes the files, returns the pixels
+    tiny = write_tiny_cifar10(data_dir)      # writes the files, returns the pixels
     images, labels = normalized_split(tiny.root, train=False)   # the judge's oracle
 
 The files are exactly what ``torchvision.datasets.CIFAR10`` reads
@@ -18,25 +18,20 @@ preimage), so the check has to be relaxed, and ``check_integrity`` skips the has
 - the judge loads the fixture through ``TinyCIFAR10``, a subclass whose file lists
   carry ``None`` for every md5 (so its oracle goes through torchvision's own reader);
 - the student's ``get_cifar10_loader`` builds ``torchvision.datasets.CIFAR10`` itself,
-  in the worker. The grader's worker-side function wraps that one call in
-  ``cifar10_md5_unchecked()``, which swaps ``CIFAR10.train_list`` / ``test_list`` /
-  ``meta`` for copies with ``None`` md5s and restores the originals afterwards. It
-  replaces class attributes (lists, a dict), not callables, so the worker's tamper
-  check is unaffected, and the student's code is the same code that reads the real
-  dataset.
+  in the worker: ``in_worker.cifar10_md5_unchecked()`` swaps ``CIFAR10.train_list`` /
+  ``test_list`` / ``meta`` for copies with ``None`` md5s around that one call.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import torch
+from torchvision import transforms
 from torchvision.datasets import CIFAR10
 
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
@@ -124,45 +119,8 @@ class TinyCIFAR10(CIFAR10):
     meta = {"filename": META_FILE, "key": "label_names", "md5": None}
 
 
-@contextlib.contextmanager
-def cifar10_md5_unchecked() -> Iterator[None]:
-    """Worker side: let ``torchvision.datasets.CIFAR10`` read the fixture while inside.
-
-    Swaps the class's md5 lists for copies holding ``None`` (``check_integrity`` then only
-    checks that each file exists) and puts the originals back on the way out.
-    """
-    saved = {name: CIFAR10.__dict__[name] for name in ("train_list", "test_list", "meta")}
-    CIFAR10.train_list = [[name, None] for name, _ in saved["train_list"]]
-    CIFAR10.test_list = [[name, None] for name, _ in saved["test_list"]]
-    CIFAR10.meta = {**saved["meta"], "md5": None}
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(CIFAR10, name, value)
-
-
-@contextlib.contextmanager
-def recording_downloads() -> Iterator[list]:
-    """Worker side: count calls of ``CIFAR10.download`` (made only when ``download=True``)."""
-    original = CIFAR10.__dict__["download"]
-    calls: list = []
-
-    def download(self):
-        calls.append(type(self).__name__)
-        return original(self)
-
-    CIFAR10.download = download
-    try:
-        yield calls
-    finally:
-        CIFAR10.download = original
-
-
 def normalized_split(root, train: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """The judge's oracle: the split read by torchvision, ``ToTensor()`` + ``Normalize``."""
-    from torchvision import transforms
-
     dataset = TinyCIFAR10(os.fspath(root), train=train, download=False,
                           transform=transforms.Compose([transforms.ToTensor(),
                                                         transforms.Normalize(MEAN, STD)]))

@@ -1,0 +1,1 @@
+"""hw04_catdog_dataset: instructor-only checks (never released, never run in a worker)."""

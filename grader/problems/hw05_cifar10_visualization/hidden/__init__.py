@@ -1,0 +1,1 @@
+"""hw05_cifar10_visualization: instructor-only checks (never released, never run in a worker)."""

@@ -1,4 +1,4 @@
-"""hw05, instructor-only checks: numpy_grid's edge cases and the plots on another batch.
+"""hw05_cifar10_visualization, instructor-only checks: numpy_grid's edge cases and the plots on another batch.
 
 Same oracles as the public checks (make_grid, inverse Normalize), other inputs: a NumPy
 input, one column, padding 0 and pad_value 1 together, a batch of 7 in a 3-wide grid,
@@ -10,16 +10,17 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader.judging.checks import expect
-from grader.problems.hw05_cifar10_visualization.test_hw05_cifar10_visualization import (  # noqa: F401 - tiny_cifar is a fixture
-    _call_label, _expect_input_unchanged, check_grid_results, check_one_image_figure, check_per_image_figure,
-    draw, numpy_grid_cases, tiny_cifar,
-)
+from grader.problems.hw05_cifar10_visualization import in_worker, oracles
 
 pytestmark = [pytest.mark.problem("hw05_cifar10_visualization"), pytest.mark.hidden]
 
 # the torchvision tutorial's names: titles must come from ``classes``, not a global
 TUTORIAL_CLASSES = ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+
+
+@pytest.fixture(scope="module")
+def tiny_cifar(data_dir, submission) -> dict:
+    return oracles.tiny_cifar(data_dir / submission.name)
 
 
 @pytest.mark.points(0.5)
@@ -35,11 +36,8 @@ def test_numpy_grid_edge_cases(student):
     ]
     cases = [{"images": torch.rand(n, 3, h, w, generator=gen), "nrow": nrow, "padding": p,
               "pad_value": v, "as_numpy": as_np} for n, h, w, nrow, p, v, as_np in specs]
-    results = student.run(numpy_grid_cases, cases, describe=f"numpy_grid (on {len(cases)} batches)")
-    check_grid_results(cases, results)
-    for case, result in zip(cases, results):
-        expect(torch.equal(result["input_after"], case["images"]),
-               "numpy_grid 修改了输入 / changed its input", "numpy_grid changed its input")
+    results = student.run(in_worker.numpy_grid_cases, cases, describe=f"numpy_grid (on {len(cases)} batches)")
+    oracles.check_grid_results(cases, results)
 
 
 @pytest.mark.points(1)
@@ -52,10 +50,9 @@ def test_plots_on_another_batch(student, tiny_cifar):
         ("plot_with_image_grid", (images, labels), {"classes": TUTORIAL_CLASSES, "ncols": 3}),
         ("plot_with_numpy", (images,), {"nrow": 3, "padding": 1}),
     ):
-        summary = student.run(draw, func, args, kwargs, describe=_call_label(func, args, kwargs))
+        summary = student.run(in_worker.draw, func, args, kwargs, describe=oracles.call_label(func, args, kwargs))
         if func in ("plot_with_subplots", "plot_with_image_grid"):
-            method = "subplots" if func == "plot_with_subplots" else "image_grid"
-            check_per_image_figure(summary, method, images, labels, TUTORIAL_CLASSES, ncols=3)
+            oracles.check_per_image_figure(summary, func, images, labels, TUTORIAL_CLASSES, ncols=3)
         else:
-            check_one_image_figure(summary, func, images, nrow=3, padding=1)
-        _expect_input_unchanged(summary, images, func)
+            oracles.check_one_image_figure(summary, student.last_records, func, images, nrow=3, padding=1)
+        oracles.expect_input_kept(summary, images, func)

@@ -1,3 +1,5 @@
+"""hw05_cifar10_visualization: realistic wrong answers, as edits of the reference."""
+
 from tests.mutants import Mutant
 
 P = "hw05_cifar10_visualization"
@@ -86,6 +88,47 @@ MUTANTS = [
            old="    grid = numpy_grid(denormalize(images), nrow=nrow, padding=padding)",
            new="    grid = make_grid(denormalize(images), nrow=nrow, padding=padding).permute(1, 2, 0).numpy()",
            why="method 4 is method 2 again: make_grid instead of numpy_grid"),
+    Mutant(P, "grid_make_grid_by_built_name",
+           old="    n, c, h, w = arr.shape\n    if n == 1:",
+           new="    import importlib\n"
+               "    stitch = getattr(importlib.import_module('torchvision.' + 'utils'), 'make_' + 'grid')\n"
+               "    return stitch(torch.as_tensor(arr), nrow=nrow, padding=padding,\n"
+               "                  pad_value=pad_value).permute(1, 2, 0).numpy()\n"
+               "    n, c, h, w = arr.shape\n    if n == 1:",
+           why="reaches make_grid through importlib and a built name, out of a static scan's sight"),
+    Mutant(P, "grid_new_full_canvas",
+           old="    if isinstance(images, torch.Tensor):\n        arr = images.detach().cpu().numpy()\n",
+           new="    if isinstance(images, torch.Tensor):\n"
+               "        n, c, h, w = images.shape\n"
+               "        ncols = min(nrow, n)\n"
+               "        nrows = math.ceil(n / ncols)\n"
+               "        canvas = images.new_full((c, nrows * (h + padding) + padding,\n"
+               "                                  ncols * (w + padding) + padding), pad_value)\n"
+               "        for k in range(n):\n"
+               "            row, col = divmod(k, ncols)\n"
+               "            top, left = padding + row * (h + padding), padding + col * (w + padding)\n"
+               "            canvas[:, top:top + h, left:left + w] = images[k]\n"
+               "        return canvas.permute(1, 2, 0).numpy() if n > 1 else images[0].permute(1, 2, 0).numpy()\n"
+               "        arr = images.detach().cpu().numpy()\n",
+           why="tensors stitched with Tensor.new_full and slice assignment (a method: no name to scan)"),
+    Mutant(P, "make_grid_called_then_discarded",
+           old="    ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation=\"nearest\")",
+           new="    ax.imshow(numpy_grid(images.clamp(0, 1), nrow=nrow, padding=padding), interpolation=\"nearest\")",
+           why="method 2 calls make_grid but shows another grid (of the normalized images)"),
+    Mutant(P, "make_grid_method_without_make_grid",
+           old="    grid = make_grid(denormalize(images).detach().cpu(), nrow=nrow, padding=padding)",
+           new="    grid = torch.from_numpy(numpy_grid(denormalize(images), nrow=nrow, padding=padding)).permute(2, 0, 1)",
+           why="method 2 is method 4 again: the right picture, without make_grid"),
+]
+
+# Variations of a mistake a mutant above already stands for: graded by tests/stress_mutants.py.
+MORE_MUTANTS = [
+    Mutant(P, "grid_torch_canvas",
+           old="    grid = np.full((nrows * (h + padding) + padding, ncols * (w + padding) + padding, c),\n"
+               "                   pad_value, dtype=arr.dtype)",
+           new="    grid = torch.full((nrows * (h + padding) + padding, ncols * (w + padding) + padding, c),\n"
+               "                      pad_value, dtype=torch.float32)",
+           why="a torch canvas filled by slice assignment, then returned as is (torch.full, copy_)"),
     Mutant(P, "numpy_method_normalized_images",
            old="    grid = numpy_grid(denormalize(images), nrow=nrow, padding=padding)",
            new="    grid = numpy_grid(images.clamp(0, 1), nrow=nrow, padding=padding)",

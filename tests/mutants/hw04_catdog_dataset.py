@@ -1,3 +1,5 @@
+"""hw04_catdog_dataset: realistic wrong answers, as edits of the reference."""
+
 from tests.mutants import Mutant
 
 P = "hw04_catdog_dataset"
@@ -7,10 +9,6 @@ MUTANTS = [
            old="            for label, folder in enumerate(class_dirs):",
            new="            for label, folder in zip((1, 0), class_dirs):",
            why="dog 0, cat 1 in the class-folder layout"),
-    Mutant(P, "flat_labels_reversed",
-           old="found.append((path, CLASSES.index(prefix)))",
-           new="found.append((path, 1 if name.startswith('cat') else 0))",
-           why="Kaggle layout: cat 1, dog 0"),
     Mutant(P, "no_rgb_conversion",
            old='''            with Image.open(path) as img:
                 img = img.convert("RGB")''',
@@ -103,4 +101,12 @@ MUTANTS = [
            old="ax.set_title(class_names[int(label)])",
            new="ax.set_title(CLASSES[int(label)])",
            why="always titles with the default names"),
+]
+
+# Variations of a mistake a mutant above already stands for: graded by tests/stress_mutants.py.
+MORE_MUTANTS = [
+    Mutant(P, "flat_labels_reversed",
+           old="found.append((path, CLASSES.index(prefix)))",
+           new="found.append((path, 1 if name.startswith('cat') else 0))",
+           why="Kaggle layout: cat 1, dog 0"),
 ]
