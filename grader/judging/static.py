@@ -144,5 +144,5 @@ def policy_findings(source: str, problem) -> dict[str, list[str]]:
             continue
         uses = forbidden_uses(source, rule.names, rule.during or problem.entry_points)
         for key in (rule.during or ("*",)) if uses else ():
-            findings.setdefault(key, []).extend(f"{use} ({rule.en})" for use in uses)
+            findings.setdefault(key, []).extend(uses)
     return findings

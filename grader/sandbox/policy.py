@@ -298,6 +298,7 @@ class Engine:
         self._trusted_roots = self._library_roots + (os.path.dirname(os.path.dirname(__file__)) + os.sep,)
         self._grader: set[types.CodeType] = set()
         self._hidden_sources: tuple[str, ...] = ()
+        self._scoped_sources: list[tuple[Rule, tuple[str, ...]]] = []
 
     # -- setting up -------------------------------------------------------------------
 
@@ -310,9 +311,13 @@ class Engine:
             for dotted in rule.code:
                 try:
                     found = functions_of(dotted)
-                    hidden.extend(source_paths(dotted))
+                    sources = source_paths(dotted)
                 except (ImportError, AttributeError):
                     continue
+                if rule.during:  # the source is out of bounds only where the code is
+                    self._scoped_sources.append((rule, tuple(sources)))
+                else:
+                    hidden.extend(sources)
                 for fn in found:
                     functions[id(fn)] = fn
                     if rule.during:
@@ -479,7 +484,8 @@ class Engine:
             real = os.path.realpath(os.fsdecode(path))
         except (TypeError, ValueError):
             return
-        if real.startswith(self._hidden_sources) and self._hidden_sources:
+        scoped = tuple(s for rule, sources in self._scoped_sources if rule in self._scopes for s in sources)
+        if self._hidden_sources and real.startswith(self._hidden_sources) or scoped and real.startswith(scoped):
             self._refuse("forbidden", f"reading the source of a forbidden oracle ({real})")
         for protected in self.protected:
             if real == protected or real.startswith(protected + os.sep):

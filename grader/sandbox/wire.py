@@ -166,7 +166,8 @@ def _decode(r: _Reader, depth: int, device_map: Any) -> Any:
             result[key] = _decode(r, depth + 1, device_map)
         return result
     if tag in (_TENSOR, _ARRAY):
-        header = bytes(r.take(r.unpack("<I"))).decode("ascii", "replace").split("|")
+        text = bytes(r.take(r.unpack("<I"))).decode("ascii", "replace")
+        header = text.rsplit("|", 1) if tag == _ARRAY else text.split("|")  # "|u1" is a NumPy dtype
         data = bytes(r.take(r.unpack("<Q")))
         if tag == _ARRAY:
             if len(header) != 2:

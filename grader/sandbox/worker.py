@@ -74,7 +74,9 @@ def student_traceback(exc: BaseException, submission_dir: str) -> tuple[str, boo
 
     Returns the text and whether the innermost frame is the student's own.
     """
-    frames = traceback.extract_tb(exc.__traceback__)
+    # lookup_lines=False: only the student's own lines are read (a library's source may be one
+    # the policy keeps unread, and reading it is not the student's doing)
+    frames = traceback.StackSummary.extract(traceback.walk_tb(exc.__traceback__), lookup_lines=False)
     own = [f for f in frames if f.filename.startswith(submission_dir)]
     innermost_is_student = bool(frames) and frames[-1].filename.startswith(submission_dir)
     for frame in own:  # "hw03_conv_cost.py", not the jail's path: the same text every run
