@@ -1,4 +1,4 @@
-"""第七题 卷积与全连接: 局部连接与权值共享 / Problem 7: convolution vs fully connected.
+"""第七题 卷积与全连接: 局部连接与权值共享 / Problem 7 (hw07_conv_vs_fc): convolution vs fully connected.
 
 卷积其实是一个特殊的全连接层 (矩阵乘法): 把输入展平成向量 x (长度 C_in·H·W), 卷积输出
 展平后等于 M @ x, 其中 M 的形状是 [C_out·H_out·W_out, C_in·H·W]。
