@@ -4,25 +4,15 @@ conv_as_matrix computed with a convolution instead of built (the judge's own ora
 from tests.mutants import Mutant
 
 P = "hw07_conv_vs_fc"
-BUILD = """    m = weight.new_zeros(c_out, h_out, w_out, c_in, height, width)
-    tops = torch.arange(h_out, device=weight.device) * stride - padding   # 每个窗口的上边 / each window's top row
-    lefts = torch.arange(w_out, device=weight.device) * stride - padding  # 每个窗口的左边 / its left column
-    for i in range(k_h):
-        for j in range(k_w):
-            row, col = tops + i, lefts + j  # 核元素 (i, j) 在输入上的位置 / where tap (i, j) lands
-            # 落在零填充上的位置跳过 / positions on the zero padding are skipped
-            y = torch.nonzero((row >= 0) & (row < height)).flatten()
-            x = torch.nonzero((col >= 0) & (col < width)).flatten()
-            m[:, y[:, None], x[None, :], :, row[y][:, None], col[x][None, :]] = weight[:, :, i, j]
-    return m.reshape(c_out * h_out * w_out, c_in * height * width)
-"""
+BUILD = "    m = weight.new_zeros(c_out, h_out, w_out, c_in, height, width)\n"
 BASIS = ("    basis = torch.eye(c_in * height * width, dtype=weight.dtype, device=weight.device)\n"
          "    basis = basis.reshape(c_in * height * width, c_in, height, width)\n")
 
 
 def computed(conv: str) -> str:
-    """conv_as_matrix's body replaced by the judge's oracle: the convolution of each basis image."""
-    return BASIS + f"    return {conv}.flatten(1).T.contiguous()\n"
+    """conv_as_matrix returning the judge's oracle (the convolution of each basis image) before it
+    builds anything."""
+    return BASIS + f"    return {conv}.flatten(1).T.contiguous()\n" + BUILD
 
 
 MUTANTS = [
@@ -63,6 +53,6 @@ MUTANTS = [
     Mutant(P, "oracle_conv_module", old=BUILD,
            new=BASIS + "    conv = torch.nn.Conv2d(c_in, c_out, (k_h, k_w), stride=stride, padding=padding, bias=False)\n"
                        "    conv.weight.data = weight\n"
-                       "    return conv(basis).detach().flatten(1).T.contiguous()\n",
+                       "    return conv(basis).detach().flatten(1).T.contiguous()\n" + BUILD,
            why="the same oracle through an nn.Conv2d module"),
 ]

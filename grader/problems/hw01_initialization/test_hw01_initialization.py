@@ -35,7 +35,8 @@ def test_std_formulas(student):
             ("xavier_std", xavier, lambda fan_in, fan_out, gain=1.0: gain * math.sqrt(2.0 / (fan_in + fan_out)),
              "Var(W) = 2/(n_in + n_out)"),
             ("he_std", he, lambda fan_in, gain=relu_gain: gain / math.sqrt(fan_in),
-             "Var(W) = 2/n_in: 默认 gain √2 补偿 ReLU 截掉的一半 / the default gain √2 makes up for the half ReLU zeroes")):
+             "Var(W) = 2/n_in: 默认 gain √2 补偿 ReLU 截掉的一半 / "
+             "the default gain √2 makes up for the half ReLU zeroes")):
         for (args, kwargs), got in zip(calls, student.call_each(name, calls)):
             expect_close_number(got, formula(*args, **kwargs), describe_call(name, args, kwargs), rel=1e-6, why=why)
 
@@ -46,8 +47,8 @@ def test_std_formulas(student):
 def check_structure(report, spec, scheme: str) -> None:
     """Return value, in-place update, biases zeroed, other layers untouched (checked by
     test_reaches_every_layer only, so one slip costs points once)."""
-    expect(report["returned_self"] is True,
-           f"init_weights_(model, {scheme!r}) 应返回传入的 model 本身", f"init_weights_(model, {scheme!r}) must return the model it was given")
+    expect(report["returned_self"] is True, f"init_weights_(model, {scheme!r}) 应返回传入的 model 本身",
+           f"init_weights_(model, {scheme!r}) must return the model it was given")
     expect(report["in_place"] is True,
            f"init_weights_(model, {scheme!r}) 应原地修改参数, 而不是换成新的 nn.Parameter",
            f"init_weights_(model, {scheme!r}) must initialise the parameters in place, not replace them")

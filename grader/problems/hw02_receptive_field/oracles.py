@@ -1,8 +1,8 @@
 """hw02_receptive_field, judge side: sizes and receptive fields measured on real layers.
 
-- Sizes: a forward pass through the real convolution and pooling operators of a stack
-  (torch's own shape rules, no arithmetic of ours; on zeros of one channel, not on the meta
-  device, whose shape functions import sympy: seconds).
+- Sizes: a forward pass through the real convolution and pooling operators of a stack, on
+  the meta device (torch's own shape rules, no arithmetic of ours, no computation; their
+  first use needs sympy, which the judge has already imported with torchvision).
 - The *empirical* receptive field: back-propagate from one output unit through a stack of
   real convolutions and measure the extent of the input units whose gradient is non-zero,
   and how far that footprint moves between neighbouring output units (the jump). A square
@@ -49,12 +49,12 @@ def geometry(spec: tuple) -> Geometry:
 @functools.cache
 def real_sizes(size: int, spec: tuple) -> tuple[int, ...]:
     """Spatial size after each geometry-changing layer of a real forward pass (torch's operators
-    on one channel of zeros). RuntimeError when the input is too small for some layer."""
-    sizes, x = [], torch.zeros(1, 1, size, size)
+    on meta tensors). RuntimeError when the input is too small for some layer."""
+    sizes, x = [], torch.empty(1, 1, size, size, device="meta")
     for kind, k, *rest in geometric_layers(spec):
         if kind == "conv":
             s, p, d = rest
-            x = F.conv2d(x, torch.zeros(1, 1, k, k), stride=s, padding=p, dilation=d)
+            x = F.conv2d(x, torch.empty(1, 1, k, k, device="meta"), stride=s, padding=p, dilation=d)
         elif kind == "max":
             x = F.max_pool2d(x, k, *rest)
         else:
@@ -143,7 +143,7 @@ def sequential_stacks() -> tuple[tuple, ...]:
 
 def conv_size(size: int, k: int, s: int, p: int, d: int) -> int | None:
     """The output size of a real convolution, or None when torch refuses (an empty output)."""
-    x, w = torch.zeros(1, 1, size, size), torch.zeros(1, 1, k, k)
+    x, w = torch.empty(1, 1, size, size, device="meta"), torch.empty(1, 1, k, k, device="meta")
     try:
         return F.conv2d(x, w, stride=s, padding=p, dilation=d).shape[-1]
     except RuntimeError:

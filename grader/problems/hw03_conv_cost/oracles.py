@@ -1,8 +1,9 @@
 """hw03_conv_cost, judge side: what a real convolution has and does, measured by torch.
 
 - parameters: ``nn.Conv2d(...).parameters()`` (built on the meta device: shapes only);
-- the output shape: the real convolution operator run on zeros (torch's shape rules; not on
-  meta tensors, whose shape functions import sympy: seconds);
+- the output shape: the real convolution operator on meta tensors (torch's shape rules, no
+  computation; their first use needs sympy, which the judge has already imported with
+  torchvision);
 - FLOPs: the rule ``torch.utils.flop_counter`` applies to that operator
   (``flop_registry[aten.convolution]``, what ``FlopCounterMode`` records for a convolution),
   given the operator's own arguments and output. Called directly rather than through
@@ -82,10 +83,9 @@ def measure(layer: Layer) -> Cost:
     """What a real ``nn.Conv2d`` with this configuration has and does."""
     conv = nn.Conv2d(layer.c_in, layer.c_out, layer.kernel, stride=layer.stride, padding=layer.padding,
                      bias=layer.bias, groups=layer.groups, device="meta")
-    x = torch.zeros(1, layer.c_in, layer.in_h, layer.in_w)
-    weight, bias = (torch.zeros(p.shape) if p is not None else None for p in (conv.weight, conv.bias))
-    y = F.conv2d(x, weight, bias, conv.stride, conv.padding, conv.dilation, conv.groups)
-    flops = CONV_FLOPS(x, weight, bias, conv.stride, conv.padding, conv.dilation, False, (0, 0),
+    x = torch.empty(1, layer.c_in, layer.in_h, layer.in_w, device="meta")
+    y = F.conv2d(x, conv.weight, conv.bias, conv.stride, conv.padding, conv.dilation, conv.groups)
+    flops = CONV_FLOPS(x, conv.weight, conv.bias, conv.stride, conv.padding, conv.dilation, False, (0, 0),
                        conv.groups, out_val=y)  # aten.convolution's arguments, as the operator receives them
     return Cost(params=sum(p.numel() for p in conv.parameters()), macs=flops // 2, flops=flops,
                 out_shape=tuple(y.shape[1:]))

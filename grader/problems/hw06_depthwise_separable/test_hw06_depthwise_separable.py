@@ -80,7 +80,8 @@ def test_module_structure(student, device):
         where = c.call()
         dw, pw = conv_parts(got, where)
         expect_equal((dw["in"], dw["out"], dw["groups"], dw["kernel"]), (c.c_in, c.c_in, c.c_in, (c.k, c.k)),
-                     f"{where}.depthwise (in, out, groups, kernel)", "每个通道一个 k×k 卷积核 / one k×k filter per channel")
+                     f"{where}.depthwise (in, out, groups, kernel)",
+                     "每个通道一个 k×k 卷积核 / one k×k filter per channel")
         expect_equal((dw["stride"], dw["padding"]), ((c.stride,) * 2, (c.padding,) * 2),
                      f"{where}.depthwise (stride, padding)")
         expect_equal((pw["in"], pw["out"], pw["groups"], pw["kernel"], pw["stride"]),

@@ -41,7 +41,8 @@ def test_fc_params(student):
     calls = [((n_in, n_out), {"bias": bias}) for n_in, n_out, bias in cases] + [((100, 7), {})]
     truths = [oracles.fc_params(*case) for case in cases] + [oracles.fc_params(100, 7, True)]
     for call, got, truth in zip(calls, student.call_each("fc_params", calls), truths):
-        expect_equal(got, truth, describe_call("fc_params", *call), "nn.Linear 的实际参数量 / a real nn.Linear's count")
+        expect_equal(got, truth, describe_call("fc_params", *call),
+                     "nn.Linear 的实际参数量 / a real nn.Linear's count")
 
 
 # ---------------------------------------------------------------------------------------

@@ -35,10 +35,9 @@ def conv_as_matrix(weight: torch.Tensor, in_shape, stride: int = 1, padding: int
 
 def linear_as_conv(linear: nn.Linear, in_shape) -> nn.Conv2d:
     channels, height, width = in_shape
-    conv = nn.Conv2d(channels, linear.out_features, (height, width), bias=linear.bias is not None,
-                     device=linear.weight.device, dtype=linear.weight.dtype)
-    with torch.no_grad():
-        conv.weight.copy_(linear.weight.reshape(linear.out_features, channels, height, width))
-        if linear.bias is not None:
-            conv.bias.copy_(linear.bias)
-    return conv
+    conv = nn.Conv2d(channels, linear.out_features, (height, width), bias=linear.bias is not None)
+    state = {"weight": linear.weight.reshape(linear.out_features, channels, height, width)}
+    if linear.bias is not None:
+        state["bias"] = linear.bias
+    conv.load_state_dict(state)
+    return conv.to(linear.weight.device)

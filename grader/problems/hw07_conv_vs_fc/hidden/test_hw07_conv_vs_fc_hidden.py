@@ -26,4 +26,5 @@ def test_linear_as_conv_whole_input_kernel(student):
     check_linear_as_conv(student, LinearCase((4, 3, 6), 7, False, seed=79))
     case = LinearCase((2, 7, 2), 3, True, seed=80, n=2)
     report = check_linear_as_conv(student, case)
-    expect_shape(report["weight"], (3, 2, 7, 2), f"{case.call()}.weight (卷积核覆盖整个输入 / the kernel covers the whole input)")
+    expect_shape(report["weight"], (3, 2, 7, 2),
+                 f"{case.call()}.weight (卷积核覆盖整个输入 / the kernel covers the whole input)")
