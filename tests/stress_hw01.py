@@ -85,7 +85,8 @@ def run_stats(seeds: int) -> int:
                 d = H.ks_to_normal(w, T.expected_std(scheme, tuple(w.shape)))
                 record("KS: d / band", d / H.dkw_epsilon(w.numel(), H.ALPHA))
         # activation_stds, ReLU, as the checks call it
-        for depth, width, batch, tag in ((50, 256, public.BATCH, "public"), (20, 128, 64, "hidden")):
+        for depth, width, batch, tag in ((50, 256, public.BATCH, "public"), (50, 128, public.BATCH, "public 2"),
+                                         (20, 128, 64, "hidden")):
             he = ref.activation_stds("he", depth=depth, width=width, batch=batch, seed=s)
             sigma = T.relu_walk_sigma(width)
             hi = T.Z * sigma * math.sqrt(depth - 1)

@@ -30,7 +30,7 @@ def expect_cost(got, layer: oracles.Layer) -> None:
 
 @pytest.mark.points(2)
 def test_homework_numbers(student):
-    """the homework's numbers: 4,640 params, 3,612,672 MACs, 7,225,344 FLOPs; 1×1: 544 and 401,408"""
+    """the homework's layer (16→32, 3×3, bias=True, 28×28 input, stride 1, padding 1): 4,640 params, 3,612,672 MACs, 7,225,344 FLOPs; as 1×1 (padding 0): 544 and 401,408"""
     for layer, notes in HOMEWORK:
         assert measure(layer) == notes, f"grader: the oracle disagrees with the notes on {layer}"
     got = student.call_each("conv2d_cost", [((), layer.cost_kwargs()) for layer, _ in HOMEWORK])
