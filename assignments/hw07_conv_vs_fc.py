@@ -1,4 +1,4 @@
-"""第七题 卷积与全连接: 局部连接与权值共享 / Problem 7: convolution vs fully connected.
+"""第七题 卷积与全连接: 局部连接与权值共享 / Problem 7 (hw07_conv_vs_fc): convolution vs fully connected.
 
 卷积其实是一个特殊的全连接层 (矩阵乘法): 把输入展平成向量 x (长度 C_in·H·W), 卷积输出
 展平后等于 M @ x, 其中 M 的形状是 [C_out·H_out·W_out, C_in·H·W]。
@@ -26,7 +26,7 @@ input (``linear_as_conv``).
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F  # noqa: F401  (handy for checking your answer)
+import torch.nn.functional as F  # noqa: F401  (F.unfold; F.conv2d only to check your answer)
 from torch import nn
 
 
@@ -44,6 +44,12 @@ def conv_as_matrix(weight: torch.Tensor, in_shape: tuple[int, int, int], stride:
     与 ``padding`` 是两个方向相同的 int / ints applied to both axes.
     返回 / Returns M, shape ``[C_out·H_out·W_out, C_in·H·W]``, on ``weight``'s device, with
     ``M @ x.flatten() == F.conv2d(x[None], weight, stride=stride, padding=padding).flatten()``.
+
+    自己构造 M (循环、``F.pad`` + 索引、或 ``F.unfold`` 即 im2col 都可以); 评分时这个函数里不能
+    用卷积运算求它 (``F.conv2d``、``nn.Conv2d``、``F.conv_transpose2d``、``torch.nn.grad`` 等)。
+    Build M yourself (loops, ``F.pad`` and indexing, or ``F.unfold``, i.e. im2col); while
+    grading, this function may not compute it with a convolution (``F.conv2d``, ``nn.Conv2d``,
+    ``F.conv_transpose2d``, ``torch.nn.grad``, ...).
     """
     # 在这里写你的代码 / YOUR CODE HERE
     raise NotImplementedError

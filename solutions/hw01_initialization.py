@@ -1,4 +1,4 @@
-"""第一题 参数初始化: Xavier 与 He / Problem 1: parameter initialization, Xavier vs He.
+"""第一题 参数初始化: Xavier 与 He / Problem 1 (hw01_initialization): parameter initialization, Xavier vs He.
 
 为什么深层网络不能把参数全设为 0 或较大的随机值?
 - 全 0 (或任何常数): 同一层的所有神经元输出相同、梯度相同, 训练后仍然相同 (对称性无法打破);

@@ -1,4 +1,4 @@
-"""第二题 感受野 / Problem 2: receptive field.
+"""第二题 感受野 / Problem 2 (hw02_receptive_field): receptive field.
 
 感受野 (receptive field) 是输出特征图上的一个像素在原始输入上"看到"的区域大小。
 递推公式 (R_0 = J_0 = 1):
@@ -19,12 +19,15 @@ receptive_field == (7, 4), feature_map_sizes(32, ...) == [32, 15, 7].
 ``layers`` 可以是元组序列 ``(kernel, stride[, padding[, dilation]])``, 也可以是由
 ``nn.Conv2d`` / ``nn.MaxPool2d`` / ``nn.AvgPool2d`` 组成的 ``nn.Sequential``
 (激活函数、BatchNorm、Dropout 等不改变尺寸的层跳过, 嵌套的 Sequential 也要遍历;
-其他改变尺寸的层抛出 ValueError)。
+其他改变尺寸的层抛出 ValueError: 例如转置卷积、上采样、自适应池化、Linear、Flatten, 以及
+残差块这类 forward 不是依次调用子模块的带子模块的模块)。
 
 ``layers`` is a sequence of tuples ``(kernel, stride[, padding[, dilation]])`` or an
 ``nn.Sequential`` of ``nn.Conv2d`` / ``nn.MaxPool2d`` / ``nn.AvgPool2d`` (layers that
 keep the geometry, such as activations, batch norm and dropout, are skipped; nested
-``nn.Sequential`` are walked; any other geometry-changing layer is a ValueError).
+``nn.Sequential`` are walked; any other geometry-changing layer is a ValueError: transposed
+convolutions, upsampling, adaptive pooling, Linear, Flatten, and modules with children whose
+forward is not one child after the other, such as residual blocks).
 """
 
 from __future__ import annotations

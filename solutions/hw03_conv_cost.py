@@ -1,4 +1,4 @@
-"""第三题 卷积层的参数量与计算量 / Problem 3: parameters and FLOPs of a convolution.
+"""第三题 卷积层的参数量与计算量 / Problem 3 (hw03_conv_cost): parameters and FLOPs of a convolution.
 
 参数量 / parameters  = (k_h · k_w · C_in / groups + 1) · C_out   (无偏置时去掉 +1 / drop the +1 without bias)
 乘加次数 / MACs      = out_h · out_w · C_out · k_h · k_w · C_in / groups

@@ -1,4 +1,4 @@
-"""第六题 深度可分离卷积 / Problem 6: depthwise separable convolution.
+"""第六题 深度可分离卷积 / Problem 6 (hw06_depthwise_separable): depthwise separable convolution.
 
 标准卷积同时做"空间特征提取"和"通道融合"; 深度可分离卷积把它拆成两步:
 1) 深度卷积 (depthwise): 每个输入通道一个 k×k 卷积核 (groups = C_in), 参数 k²·C_in;

@@ -1,4 +1,4 @@
-"""第七题 卷积与全连接: 局部连接与权值共享 / Problem 7: convolution vs fully connected.
+"""第七题 卷积与全连接: 局部连接与权值共享 / Problem 7 (hw07_conv_vs_fc): convolution vs fully connected.
 
 卷积其实是一个特殊的全连接层 (矩阵乘法): 把输入展平成向量 x (长度 C_in·H·W), 卷积输出
 展平后等于 M @ x, 其中 M 的形状是 [C_out·H_out·W_out, C_in·H·W]。
@@ -26,7 +26,7 @@ input (``linear_as_conv``).
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F  # noqa: F401  (handy for checking your answer)
+import torch.nn.functional as F  # noqa: F401  (F.unfold; F.conv2d only to check your answer)
 from torch import nn
 
 
@@ -45,6 +45,12 @@ def conv_as_matrix(weight: torch.Tensor, in_shape: tuple[int, int, int], stride:
     与 ``padding`` 是两个方向相同的 int / ints applied to both axes.
     返回 / Returns M, shape ``[C_out·H_out·W_out, C_in·H·W]``, on ``weight``'s device, with
     ``M @ x.flatten() == F.conv2d(x[None], weight, stride=stride, padding=padding).flatten()``.
+
+    自己构造 M (循环、``F.pad`` + 索引、或 ``F.unfold`` 即 im2col 都可以); 评分时这个函数里不能
+    用卷积运算求它 (``F.conv2d``、``nn.Conv2d``、``F.conv_transpose2d``、``torch.nn.grad`` 等)。
+    Build M yourself (loops, ``F.pad`` and indexing, or ``F.unfold``, i.e. im2col); while
+    grading, this function may not compute it with a convolution (``F.conv2d``, ``nn.Conv2d``,
+    ``F.conv_transpose2d``, ``torch.nn.grad``, ...).
     """
     ### BEGIN SOLUTION
     c_out, c_in, k_h, k_w = weight.shape
@@ -54,16 +60,15 @@ def conv_as_matrix(weight: torch.Tensor, in_shape: tuple[int, int, int], stride:
     h_out = (height + 2 * padding - k_h) // stride + 1
     w_out = (width + 2 * padding - k_w) // stride + 1
     m = weight.new_zeros(c_out, h_out, w_out, c_in, height, width)
-    for y in range(h_out):
-        for x in range(w_out):
-            for i in range(k_h):
-                row = y * stride - padding + i
-                if not 0 <= row < height:
-                    continue  # 落在零填充上 / lands on the zero padding
-                for j in range(k_w):
-                    col = x * stride - padding + j
-                    if 0 <= col < width:
-                        m[:, y, x, :, row, col] = weight[:, :, i, j]
+    tops = torch.arange(h_out, device=weight.device) * stride - padding   # 每个窗口的上边 / each window's top row
+    lefts = torch.arange(w_out, device=weight.device) * stride - padding  # 每个窗口的左边 / its left column
+    for i in range(k_h):
+        for j in range(k_w):
+            row, col = tops + i, lefts + j  # 核元素 (i, j) 在输入上的位置 / where tap (i, j) lands
+            # 落在零填充上的位置跳过 / positions on the zero padding are skipped
+            y = torch.nonzero((row >= 0) & (row < height)).flatten()
+            x = torch.nonzero((col >= 0) & (col < width)).flatten()
+            m[:, y[:, None], x[None, :], :, row[y][:, None], col[x][None, :]] = weight[:, :, i, j]
     return m.reshape(c_out * h_out * w_out, c_in * height * width)
     ### END SOLUTION
 

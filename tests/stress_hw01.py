@@ -1,4 +1,4 @@
-"""Flakiness verification of hw01's statistical checks (not collected by pytest).
+"""Flakiness verification of hw01_initialization's statistical checks (not collected by pytest).
 
     python tests/stress_hw01.py grader [--runs 20]     # the hw01 checks (public + hidden) on the
                                                        # reference, run after run, HW01_GRADER_SEED=0..runs-1
@@ -53,8 +53,10 @@ def run_stats(seeds: int) -> int:
     sys.path.insert(0, str(ROOT / "solutions"))
     import hw01_initialization as ref  # noqa: E402
 
+    from grader.problems.hw01_initialization import in_worker as W
+    from grader.problems.hw01_initialization import oracles as T
+    from grader.problems.hw01_initialization import test_hw01_initialization as public
     from grader.problems.hw01_initialization.hidden import test_hw01_initialization_hidden as H
-    from grader.problems.hw01_initialization import test_hw01_initialization as T
 
     torch.set_num_threads(1)
     use: dict[str, list[float]] = {}
@@ -66,7 +68,7 @@ def run_stats(seeds: int) -> int:
         # weights' std and mean (public check, 3 schemes × 5 layers)
         for scheme in ("large", "xavier", "he"):
             torch.manual_seed(s)
-            rep = T.init_and_report(ref, T.STD_SPEC, scheme)
+            rep = W.init_and_report(ref, T.STD_SPEC, scheme)
             for name, layer in T.target_layers(T.STD_SPEC).items():
                 w = rep["state"][f"{name}.weight"].double()
                 sigma = T.expected_std(scheme, tuple(w.shape))
@@ -74,17 +76,17 @@ def run_stats(seeds: int) -> int:
                 rms = float(w.pow(2).mean().sqrt())
                 record("std: |rms/σ-1| / band", abs(rms / sigma - 1) / (T.Z / math.sqrt(2 * n) + 1 / n))
                 record("std: |mean| / band", abs(float(w.mean())) / (T.Z * sigma / math.sqrt(n)))
-        # two-sample KS against torch.nn.init (hidden check)
+        # one-sample KS against torch.nn.init's N(0, σ²) (hidden check)
         for scheme in ("xavier", "he"):
             torch.manual_seed(s)
-            rep = T.init_and_report(ref, H.KS_SPEC, scheme)
-            for i, (name, layer) in enumerate(T.target_layers(H.KS_SPEC).items()):
-                w = rep["state"][f"{name}.weight"].flatten().double().numpy()
-                r = H.torch_reference(scheme, tuple(layer.weight.shape), seed=10_000 + 100 * s + i)
-                band = H.dkw_epsilon(w.size, H.ALPHA / 2) + H.dkw_epsilon(r.size, H.ALPHA / 2)
-                record("KS: d / band", H.ks_distance(w, r) / band)
-        # activation_stds, ReLU, as the public check calls it (depth 50, width 256, batch 128)
-        for depth, width, batch, tag in ((50, 256, T.BATCH, "public"), (20, 128, 64, "hidden")):
+            rep = W.init_and_report(ref, H.KS_SPEC, scheme)
+            for name, layer in T.target_layers(H.KS_SPEC).items():
+                w = rep["state"][f"{name}.weight"]
+                d = H.ks_to_normal(w, T.expected_std(scheme, tuple(w.shape)))
+                record("KS: d / band", d / H.dkw_epsilon(w.numel(), H.ALPHA))
+        # activation_stds, ReLU, as the checks call it
+        for depth, width, batch, tag in ((50, 256, public.BATCH, "public"), (50, 128, public.BATCH, "public 2"),
+                                         (20, 128, 64, "hidden")):
             he = ref.activation_stds("he", depth=depth, width=width, batch=batch, seed=s)
             sigma = T.relu_walk_sigma(width)
             hi = T.Z * sigma * math.sqrt(depth - 1)
@@ -97,20 +99,20 @@ def run_stats(seeds: int) -> int:
             hi, lo = T.Z * sig, -T.Z * sig - sig ** 2 * (depth - 1)
             dev = math.log((xa[-1] / xa[0]) ** (1 / (depth - 1)) * math.sqrt(2))
             record(f"Xavier+ReLU ({tag}): per-layer log-ratio deviation / band", max(dev / hi, dev / lo))
-        large = ref.activation_stds("large", batch=T.BATCH, seed=s)
-        need = (256 / 2) ** ((50 - 1) / 4)
+        large = ref.activation_stds("large", width=64, batch=public.BATCH, seed=s)
+        need = (64 / 2) ** ((50 - 1) / 4)
         record("large+ReLU: explodes (1 = inf/nan; else need/ratio)",
                0.0 if not math.isfinite(large[-1]) else need / (large[-1] / large[0]))
-        xt = ref.activation_stds("xavier", activation="tanh", batch=128, seed=s)
+        xt = ref.activation_stds("xavier", activation="tanh", batch=32, seed=s)
         # expected values: std of tanh(N(0,1)) = 0.6278 (layer 1, the largest); ≈ 0.975 for 'large'
         record("Xavier+tanh: (max std - 0.628) / (0.8 - 0.628)", (max(xt) - 0.6278) / (0.8 - 0.6278))
-        lt = ref.activation_stds("large", activation="tanh", batch=128, seed=s)
+        lt = ref.activation_stds("large", activation="tanh", batch=32, seed=s)
         record("large+tanh: (0.975 - min std) / (0.975 - 0.9)", (0.975 - min(lt)) / 0.075)
         record("large+tanh: (max std - 0.975) / (1 - 0.975)", (max(lt) - 0.975) / 0.025)
         # symmetry (the judge trains; band: constant spread ≤ 1e-9·(1+scale), he spread > 1e-2)
         for scheme in ("constant", "he"):
             torch.manual_seed(s)
-            rep = T.init_and_report(ref, T.SYM_SPEC, scheme)
+            rep = W.init_and_report(ref, T.SYM_SPEC, scheme)
             trained = T.train_here(rep, s)
             for prefix in T.SYM_HIDDEN:
                 spread = T.unit_spread(trained, prefix)

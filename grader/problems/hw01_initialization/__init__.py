@@ -6,4 +6,5 @@ PROBLEM = Problem(
     module="hw01_initialization",
     zh="参数初始化",
     en="Initialization: Xavier vs He",
+    budget_s=1.5,  # check time of the reference on a quiet 2-core CPU
 )

@@ -6,4 +6,5 @@ PROBLEM = Problem(
     module="hw02_receptive_field",
     zh="感受野",
     en="Receptive field",
+    budget_s=0.6,  # check time of the reference on a quiet 2-core CPU
 )

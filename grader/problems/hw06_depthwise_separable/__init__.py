@@ -6,4 +6,5 @@ PROBLEM = Problem(
     module="hw06_depthwise_separable",
     zh="深度可分离卷积",
     en="Depthwise separable conv",
+    budget_s=0.6,  # check time of the reference on a quiet 2-core CPU
 )

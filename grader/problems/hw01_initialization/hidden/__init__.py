@@ -1,0 +1,1 @@
+"""hw01_initialization: instructor-only checks (never released; nothing here runs in a worker)."""

@@ -1,3 +1,5 @@
+"""Realistic wrong answers to hw06_depthwise_separable (edits of solutions/hw06_depthwise_separable.py)."""
+
 from tests.mutants import Mutant
 
 MUTANTS = [

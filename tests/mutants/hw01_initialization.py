@@ -1,3 +1,5 @@
+"""Realistic wrong answers to hw01_initialization (edits of solutions/hw01_initialization.py)."""
+
 from tests.mutants import Mutant
 
 P = "hw01_initialization"
