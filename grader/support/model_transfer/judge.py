@@ -10,6 +10,7 @@ probe with the layers returning zeros. Every answer from the worker is read with
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
@@ -19,6 +20,7 @@ from torch import nn
 from grader.judging import outcomes
 from grader.judging.checks import expect, expect_close, fail
 from grader.sandbox import wire
+from grader.sandbox.student import raise_for_record
 from grader.support.model_transfer import in_worker
 from grader.support.model_transfer.measure import dropout_samples, dropout_stat, grad_probe, run_eval
 from grader.support.model_transfer.shared import (
@@ -80,6 +82,60 @@ def _describe(model: nn.Module, probe_shape, seed: int, device) -> tuple[OracleS
     return OracleSpec(d.layers, d.output_sources, d.events, tuple(probe_shape), int(seed)), trace
 
 
+class _Arena:
+    """One block of CPU memory that oracles are carved from, one after another. Touching fresh
+    memory costs as much as computing with it (a page fault per 4 KiB, dearer in a VM), and the
+    oracles of a run are built in turn, each dropped once its answers are taken: the block is
+    reused while none of the tensors carved from it is alive, and a fresh one is taken otherwise."""
+
+    ALIGN = 16  # elements: every tensor starts on a 64-byte boundary
+
+    def __init__(self) -> None:
+        self.block: torch.Tensor | None = None
+        self.users: weakref.WeakSet = weakref.WeakSet()
+
+    def take(self, sizes: list[int]) -> list[torch.Tensor]:
+        """Flat float32 CPU tensors of ``sizes`` elements."""
+        offsets, total = [], 0
+        for n in sizes:
+            offsets.append(total)
+            total += -(-n // self.ALIGN) * self.ALIGN
+        if any(True for _ in self.users):  # an earlier oracle still uses the block
+            block = torch.empty(total)
+        else:
+            if self.block is None or self.block.numel() < total:
+                self.block = None
+                self.block = torch.empty(total)
+            block = self.block
+        return [block[o:o + n] for o, n in zip(offsets, sizes)]
+
+
+_ARENA = _Arena()
+
+
+def _materialize(model: nn.Module, device) -> None:
+    """``model.to_empty(device=device)``: real (uninitialised) memory for a model built on the
+    meta device, its float32 tensors on the CPU carved from ``_ARENA``."""
+    if torch.device(device).type != "cpu":
+        model.to_empty(device=device)
+        return
+    slots = [(m, name, t, True) for m in model.modules() for name, t in m.named_parameters(recurse=False)]
+    slots += [(m, name, t, False) for m in model.modules() for name, t in m.named_buffers(recurse=False)]
+    unique = list({id(t): t for _, _, t, _ in slots}.values())
+    floats = [t for t in unique if t.dtype == torch.float32]
+    fresh = {id(t): flat.view(t.shape) for t, flat in zip(floats, _ARENA.take([t.numel() for t in floats]))}
+    fresh.update({id(t): torch.empty_like(t, device="cpu") for t in unique if id(t) not in fresh})
+    made: dict[int, torch.Tensor] = {}
+    for module, name, t, is_parameter in slots:
+        if id(t) not in made:  # a tensor shared by two modules stays shared
+            made[id(t)] = nn.Parameter(fresh[id(t)], t.requires_grad) if is_parameter else fresh[id(t)]
+            _ARENA.users.add(made[id(t)])
+        if is_parameter:
+            module.register_parameter(name, made[id(t)])
+        else:
+            module.register_buffer(name, made[id(t)])
+
+
 def build_oracle(factory: Callable[[], nn.Module], *, seed: int, probe_shape, device,
                  values: dict[str, dict[str, torch.Tensor]] | None = None, calibration=None) -> Oracle:
     """Build ``factory()`` without initialising it, trace it on ``probe_shape``, give it seeded
@@ -89,7 +145,7 @@ def build_oracle(factory: Callable[[], nn.Module], *, seed: int, probe_shape, de
     networks."""
     with torch.device("meta"):
         model = factory()
-    model.to_empty(device=device)
+    _materialize(model, device)
     for m in model.modules():
         if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats:
             m.reset_running_stats()
@@ -169,7 +225,7 @@ def params_of(counts: dict[str, dict], build: Build) -> int:
     """The parameter count of one build, or that build's error as the student should see it."""
     entry = counts[build.label]
     if "error" in entry:
-        raise_recorded(entry["error"], build.label)
+        raise_for_record(entry["error"], build.label)
     return entry["params"]
 
 
@@ -188,21 +244,6 @@ def probe_student(student, build: Build, oracle: OracleSpec, device: torch.devic
 
 # -- reading the answers --------------------------------------------------------------------------
 
-_OUTCOMES = {"not_implemented": outcomes.NotImplementedYet, "forbidden": outcomes.ForbiddenOracle,
-             "exit": outcomes.StudentExited}
-
-
-def raise_recorded(record: dict, label: str) -> None:
-    """Raise the outcome a worker error record (``grader.sandbox.worker.error_record``) stands for,
-    as if the failing call had been the request itself."""
-    text = wire.text
-    if record.get("status") == "tampered":
-        raise outcomes.Tampered(label, text(record.get("message")))
-    kind = _OUTCOMES.get(record.get("status"), outcomes.StudentError)
-    raise kind(label, text(record.get("message")), text(record.get("traceback")), text(record.get("output")),
-               text(record.get("type")), tuple(text(m) for m in (record.get("mro") or ()))[:50])
-
-
 def require(result: ProbeResult, *stages: str, label: str) -> None:
     """Raise the failure of the first of ``stages`` that failed, as the student should see it."""
     for stage in stages:
@@ -212,7 +253,7 @@ def require(result: ProbeResult, *stages: str, label: str) -> None:
         if "transfer" in record:
             zh, en = (wire.text(t) for t in record["transfer"])
             fail(f"无法把 torchvision 的权重载入你的模型: {zh}", f"cannot load torchvision's weights into your model: {en}")
-        raise_recorded(record, label)
+        raise_for_record(record, label)
 
 
 def expect_output(result: ProbeResult, answers: ProbeResult, i: int, shape, label: str, what: str = "") -> None:

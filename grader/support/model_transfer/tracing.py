@@ -286,11 +286,16 @@ def trace_model(model: nn.Module, x: torch.Tensor, *, capture: bool = False, wat
 
 # -- plain descriptions ------------------------------------------------------------------------
 
+def _address(t: Any) -> int | None:
+    """Where a tensor's first element lives (tensors carved from one block differ here)."""
+    return t.data_ptr() if isinstance(t, torch.Tensor) and t.device.type != "meta" else None
+
+
 def tensor_names(model: nn.Module) -> dict[int, str]:
-    """storage address -> qualified name, for the messages."""
+    """address -> qualified name, for the messages."""
     names: dict[int, str] = {}
     for name, t in list(model.named_parameters()) + list(model.named_buffers()):
-        ptr = storage_of(t)
+        ptr = _address(t)
         if ptr is not None:
             names.setdefault(ptr, name)
     return names
@@ -298,7 +303,7 @@ def tensor_names(model: nn.Module) -> dict[int, str]:
 
 def layer_name(layer: TracedLayer, names: dict[int, str]) -> str:
     for role in ("weight", "running_mean", "bias", "running_var"):
-        name = names.get(storage_of(layer.tensors.get(role)))
+        name = names.get(_address(layer.tensors.get(role)))
         if name:
             return name.rsplit(".", 1)[0] if "." in name else name
     return f"#{layer.index}"
