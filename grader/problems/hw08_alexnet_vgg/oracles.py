@@ -11,6 +11,7 @@ serves AlexNet with and without LRN.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -58,11 +59,18 @@ COUNTED: list[tuple[Build, Callable[[], nn.Module]]] = [
 BUILDS = [ALEX_LRN, *(build for build, _ in COUNTED)]
 
 
+EQUIVALENT = {build.label: factory for build, factory in COUNTED}
+EQUIVALENT[ALEX_LRN.label] = torchvision.models.alexnet  # LRN has no parameters
+
+
+@functools.cache
+def _count(label: str) -> int:
+    return meta_count(EQUIVALENT[label])
+
+
 def torchvision_count(build: Build) -> int:
-    """The parameter count of torchvision's model for ``build`` (LRN has no parameters)."""
-    factories = {b.label: factory for b, factory in COUNTED}
-    factories[ALEX_LRN.label] = torchvision.models.alexnet
-    return meta_count(factories[build.label])
+    """The parameter count of torchvision's model for ``build`` (built on the meta device, once)."""
+    return _count(build.label)
 
 
 def short(build: Build) -> str:

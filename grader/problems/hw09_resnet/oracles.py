@@ -59,10 +59,16 @@ def torchvision_block(c_in: int, c_out: int, stride: int) -> nn.Module:
     return TorchvisionBlock(c_in, c_out, stride, downsample)
 
 
+_COUNTS: dict[str, int] = {}
+
+
 def torchvision_count(build: Build) -> int:
-    if build.name == "BasicBlock":
-        return meta_count(lambda: torchvision_block(*build.args))
-    return meta_count(lambda: torchvision_resnet(build))
+    """The parameter count of torchvision's model for ``build`` (built on the meta device, once)."""
+    if build.label not in _COUNTS:
+        factory = (lambda: torchvision_block(*build.args)) if build.name == "BasicBlock" else (
+            lambda: torchvision_resnet(build))
+        _COUNTS[build.label] = meta_count(factory)
+    return _COUNTS[build.label]
 
 
 def resnet_oracle(build: Build, device: torch.device, evals: list = EVALS) -> tuple[OracleSpec, ProbeResult]:

@@ -137,7 +137,8 @@ def probe(module, build_plain: dict, *, oracle: dict, device: str = "cpu", evals
                 stage = GRAD
                 result.grad = grad_probe(model, grad, spec.seeds, device)
     except TransferError as exc:
-        result.errors[stage] = {"transfer": [exc.zh + _foreign_note(trace)[0], exc.en + _foreign_note(trace)[1]]}
+        note_zh, note_en = _foreign_note(trace)
+        result.errors[stage] = {"transfer": [exc.zh + note_zh, exc.en + note_en]}
     except BaseException as exc:  # noqa: BLE001 - the student's error, reported by the judge
         result.errors[stage] = error_record(exc, subdir)
     result.cpu_made = list(trace.cpu_made)

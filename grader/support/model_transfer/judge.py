@@ -22,7 +22,7 @@ from grader.judging.checks import expect, expect_close, fail
 from grader.sandbox import wire
 from grader.sandbox.student import raise_for_record
 from grader.support.model_transfer import in_worker
-from grader.support.model_transfer.measure import dropout_samples, dropout_stat, grad_probe, run_eval
+from grader.support.model_transfer.measure import dropout_samples, dropout_stat, eval_input, grad_probe, run_eval
 from grader.support.model_transfer.shared import (
     DROPOUT, STRUCTURE, TRANSFER, Build, Dropout, Linear, Norm, Conv, OracleSpec, ProbeResult, Seeds,
     eval_stage, make_input, precise_float32)
@@ -47,7 +47,7 @@ class Oracle:
             result.outputs, captured = run_eval(self.model, list(evals), self.spec.seeds, device, capture=dropout_on)
             if captured is not None:
                 identity = {o.index: o.index for o in self.spec.layers}
-                x = make_input(evals[dropout_on], self.spec.seeds.eval_input(dropout_on), device)
+                x = eval_input(evals[dropout_on], dropout_on, self.spec.seeds, device)
                 result.dropout = dropout_samples(self.model, self.spec, identity, captured, x)
             if grad:
                 result.grad = grad_probe(self.model, grad, self.spec.seeds, device)
