@@ -20,7 +20,7 @@ from grader.support.model_transfer import in_worker, judge
 from grader.support.model_transfer.matching import match
 from grader.support.model_transfer.measure import dropout_stat
 from grader.support.model_transfer.shared import (
-    TRANSFER, Build, DropoutSample, OracleSpec, ProbeResult, TransferError, make_input)
+    TRANSFER, Build, DropoutSample, OracleSpec, ProbeResult, TransferError, count_parameters, make_input)
 from grader.support.model_transfer.tracing import describe, trace_model
 from tests.harness import ROOT, grade
 
@@ -105,7 +105,7 @@ def test_cpu_tensors_made_in_forward_are_reported():
 
 
 def test_builds_skip_initialisation_and_count_right():
-    assert in_worker.count_parameters(in_worker.build(torchvision.models, Build("vgg16"))) == 138_357_544
+    assert count_parameters(in_worker.build(torchvision.models, Build("vgg16"))) == 138_357_544
     assert in_worker.build(torchvision.models, Build("vgg16"), meta=True).classifier[0].weight.is_meta
 
 
@@ -174,7 +174,9 @@ def test_a_variant_shares_the_oracles_weights_and_must_run_its_layers():
     assert [o.roles for o in same.spec.layers] == [o.roles for o in base.spec.layers]
     torch.testing.assert_close(same.probe([(1, 3, 64, 64)]).outputs[0], base.probe([(1, 3, 64, 64)]).outputs[0])
     with pytest.raises(ValueError):
-        base.variant(base.model.features)
+        base.variant(base.model.features)  # not all of the layers
+    with pytest.raises(ValueError):
+        base.variant(torchvision.models.alexnet())  # layers alike, weights not the oracle's
 
 
 def test_an_oracle_alive_keeps_its_memory():

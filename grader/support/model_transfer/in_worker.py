@@ -22,8 +22,8 @@ from grader.sandbox.worker import error_record
 from grader.support.model_transfer.matching import match
 from grader.support.model_transfer.measure import dropout_samples, eval_input, grad_probe, run_eval
 from grader.support.model_transfer.shared import (
-    DROPOUT, GRAD, STRUCTURE, TRANSFER, Attr, Build, OracleSpec, ProbeResult, TransferError, eval_stage,
-    make_input, precise_float32)
+    DROPOUT, GRAD, STRUCTURE, TRANSFER, Attr, Build, OracleSpec, ProbeResult, TransferError, count_parameters,
+    eval_stage, make_input, precise_float32)
 from grader.support.model_transfer.tracing import Trace, describe, storage_of, trace_model
 from grader.support.model_transfer.weights import load_weights
 
@@ -59,10 +59,6 @@ def build(module, spec: Build, *, meta: bool = False) -> nn.Module:
     if not isinstance(model, nn.Module):
         raise TypeError(f"{spec.label} returned {type(model).__name__}, not an nn.Module")
     return model
-
-
-def count_parameters(model: nn.Module) -> int:
-    return int(sum(p.numel() for p in model.parameters()))
 
 
 def _submission_dir(module) -> str:

@@ -24,8 +24,8 @@ from grader.sandbox.student import raise_for_record
 from grader.support.model_transfer import in_worker
 from grader.support.model_transfer.measure import dropout_samples, dropout_stat, eval_input, grad_probe, run_eval
 from grader.support.model_transfer.shared import (
-    DROPOUT, STRUCTURE, TRANSFER, Build, Dropout, Linear, Norm, Conv, OracleSpec, ProbeResult, Seeds,
-    eval_stage, make_input, precise_float32)
+    DROPOUT, STRUCTURE, TRANSFER, Build, Conv, Dropout, Linear, Norm, OracleSpec, ProbeResult, Seeds,
+    count_parameters, eval_stage, make_input, precise_float32)
 from grader.support.model_transfer.tracing import Trace, describe, trace_model
 from grader.support.model_transfer.weights import load_oracle_weights
 
@@ -57,16 +57,13 @@ class Oracle:
     def variant(self, model: nn.Module, device: torch.device | str = "cpu") -> Oracle:
         """Another forward over this oracle's very layers (e.g. with LRN inserted): same weights,
         its own description. The layers must be the same ones, in the same order."""
-        spec, _ = _describe(model, self.spec.probe_shape, self.spec.seed, device)
-        same = [(o.kind, o.roles) for o in spec.layers] == [(o.kind, o.roles) for o in self.spec.layers]
-        if not same:
-            raise ValueError("a variant must run the oracle's layers in the same order")
+        spec, trace = _describe(model, self.spec.probe_shape, self.spec.seed, device)
+        own = {id(t) for t in [*self.model.parameters(), *self.model.buffers()]}
+        shared = all(id(t) in own for layer in trace.layers for t in layer.tensors.values() if t is not None)
+        if not shared or [(o.kind, o.roles) for o in spec.layers] != [(o.kind, o.roles) for o in self.spec.layers]:
+            raise ValueError("a variant must run the oracle's own layers, in the same order")
         spec.values = self.spec.values
         return Oracle(model.eval(), spec)
-
-
-def count_parameters(model: nn.Module) -> int:
-    return int(sum(p.numel() for p in model.parameters()))
 
 
 def meta_count(factory: Callable[[], nn.Module]) -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Iterator, NamedTuple
 
 import torch
+from torch import nn
 
 INPUT = -1  # the model's input, where it appears among a layer's sources
 KIND_NAMES = {"conv": "Conv2d", "linear": "Linear", "bn": "BatchNorm2d"}
@@ -75,6 +76,10 @@ class Seeds:
     def grad_upstream(self) -> int:
         """g in ∂(y·g)/∂x."""
         return self.base + 12
+
+
+def count_parameters(model: nn.Module) -> int:
+    return int(sum(p.numel() for p in model.parameters()))
 
 
 def make_input(shape, seed: int, device: str | torch.device = "cpu") -> torch.Tensor:
