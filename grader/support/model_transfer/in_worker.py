@@ -16,33 +16,18 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.overrides import TorchFunctionMode
 
 from grader.sandbox.worker import error_record
 from grader.support.model_transfer.matching import match
 from grader.support.model_transfer.measure import dropout_samples, eval_input, grad_probe, run_eval
 from grader.support.model_transfer.shared import (
-    DROPOUT, GRAD, STRUCTURE, TRANSFER, Attr, Build, OracleSpec, ProbeResult, TransferError, count_parameters,
-    eval_stage, make_input, precise_float32)
+    DROPOUT, GRAD, STRUCTURE, TRANSFER, Attr, Build, OracleSpec, ProbeResult, SkipInit, TransferError,
+    count_parameters, eval_stage, make_input, precise_float32)
 from grader.support.model_transfer.tracing import Trace, describe, storage_of, trace_model
 from grader.support.model_transfer.weights import load_weights
 
 # Builds made by ``count_models(keep=…)`` for a later ``probe`` of this worker, by label.
 _KEPT: dict[str, nn.Module] = {}
-
-
-class _SkipInit(TorchFunctionMode):
-    """Parameter initialisation is skipped: every weight that matters is overwritten, and
-    counting parameters needs no values."""
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = kwargs or {}
-        name = getattr(func, "__name__", "")
-        if name.endswith("_") and getattr(func, "__module__", None) == "torch.nn.init":
-            return args[0] if args else kwargs.get("tensor")
-        if name in ("normal_", "uniform_") and args and isinstance(args[0], nn.Parameter):
-            return args[0]
-        return func(*args, **kwargs)
 
 
 def build(module, spec: Build, *, meta: bool = False) -> nn.Module:
@@ -54,7 +39,7 @@ def build(module, spec: Build, *, meta: bool = False) -> nn.Module:
     factory = getattr(module, spec.name)
     args = [resolve(a) for a in spec.args]
     kwargs = {k: resolve(v) for k, v in spec.kwargs.items()}
-    with _SkipInit(), (torch.device("meta") if meta else contextlib.nullcontext()):
+    with SkipInit(), (torch.device("meta") if meta else contextlib.nullcontext()):
         model = factory(*args, **kwargs)
     if not isinstance(model, nn.Module):
         raise TypeError(f"{spec.label} returned {type(model).__name__}, not an nn.Module")

@@ -25,7 +25,7 @@ from grader.support.model_transfer import in_worker
 from grader.support.model_transfer.measure import dropout_samples, dropout_stat, eval_input, grad_probe, run_eval
 from grader.support.model_transfer.shared import (
     DROPOUT, STRUCTURE, TRANSFER, Build, Conv, Dropout, Linear, Norm, OracleSpec, ProbeResult, Seeds,
-    count_parameters, eval_stage, make_input, precise_float32)
+    SkipInit, count_parameters, eval_stage, make_input, precise_float32)
 from grader.support.model_transfer.tracing import Trace, describe, trace_model
 from grader.support.model_transfer.weights import load_oracle_weights
 
@@ -67,8 +67,8 @@ class Oracle:
 
 
 def meta_count(factory: Callable[[], nn.Module]) -> int:
-    """An oracle's parameter count, without allocating it."""
-    with torch.device("meta"):
+    """An oracle's parameter count, without allocating or initialising it."""
+    with SkipInit(), torch.device("meta"):
         return count_parameters(factory())
 
 
@@ -140,7 +140,7 @@ def build_oracle(factory: Callable[[], nn.Module], *, seed: int, probe_shape, de
     ``calibration`` shape the BatchNorm running statistics come from a train-mode pass on a
     seeded batch of that shape (then jittered), so activations stay of order 1 in deep
     networks."""
-    with torch.device("meta"):
+    with SkipInit(), torch.device("meta"):
         model = factory()
     _materialize(model, device)
     for m in model.modules():

@@ -16,6 +16,7 @@ from typing import Any, Iterator, NamedTuple
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
 INPUT = -1  # the model's input, where it appears among a layer's sources
 KIND_NAMES = {"conv": "Conv2d", "linear": "Linear", "bn": "BatchNorm2d"}
@@ -76,6 +77,20 @@ class Seeds:
     def grad_upstream(self) -> int:
         """g in ∂(y·g)/∂x."""
         return self.base + 12
+
+
+class SkipInit(TorchFunctionMode):
+    """Building a model without initialising its parameters: every weight that matters is
+    overwritten by the transfer, and counting parameters needs no values."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        name = getattr(func, "__name__", "")
+        if name.endswith("_") and getattr(func, "__module__", None) == "torch.nn.init":
+            return args[0] if args else kwargs.get("tensor")
+        if name in ("normal_", "uniform_") and args and isinstance(args[0], nn.Parameter):
+            return args[0]
+        return func(*args, **kwargs)
 
 
 def count_parameters(model: nn.Module) -> int:
