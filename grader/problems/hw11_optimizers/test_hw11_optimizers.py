@@ -19,56 +19,46 @@ pytestmark = pytest.mark.problem("hw11_optimizers")
 SEED = 11
 
 
-def run_problems(student, problems: list[oracles.Problem], device) -> None:
-    """The submission's runs of ``problems`` (one request) follow torch's."""
-    got = student.run(in_worker.trajectories, [p.spec() for p in problems], str(device),
-                      describe=f"{len(problems)} × {problems[0].optimizer} ({problems[0].label()}, …)")
-    expect_len(got, len(problems), "trajectories")
-    for problem, run in zip(problems, got):
-        oracles.expect_same_run(run, oracles.expected(problem, str(device)), problem)
-
-
 @pytest.mark.points(1)
 def test_sgd_plain(student, device):
     """SGD with a learning rate and weight decay follows torch.optim.SGD step by step"""
-    run_problems(student, oracles.sgd_problems(SEED, 3, "plain"), device)
+    oracles.check_runs(student, oracles.sgd_problems(SEED, 3, "plain"), device)
 
 
 @pytest.mark.points(1)
 def test_sgd_momentum_and_dampening(student, device):
     """SGD with momentum and dampening follows torch.optim.SGD (the buffer starts as the first gradient)"""
-    run_problems(student, oracles.sgd_problems(SEED + 1, 3, "momentum"), device)
+    oracles.check_runs(student, oracles.sgd_problems(SEED + 1, 3, "momentum"), device)
 
 
 @pytest.mark.points(1)
 def test_sgd_nesterov(student, device):
     """SGD with Nesterov momentum follows torch.optim.SGD"""
-    run_problems(student, oracles.sgd_problems(SEED + 2, 3, "nesterov"), device)
+    oracles.check_runs(student, oracles.sgd_problems(SEED + 2, 3, "nesterov"), device)
 
 
 @pytest.mark.points(1)
 def test_adam_defaults(student, device):
     """Adam with its default betas, eps and weight decay follows torch.optim.Adam (bias correction from step 1)"""
-    run_problems(student, oracles.adam_problems(SEED + 3, 3, defaults=True), device)
+    oracles.check_runs(student, oracles.adam_problems(SEED + 3, 3, defaults=True), device)
 
 
 @pytest.mark.points(1)
 def test_adam_hyperparameters(student, device):
     """Adam with other betas, eps and weight decay (L2, not decoupled) follows torch.optim.Adam"""
-    run_problems(student, oracles.adam_problems(SEED + 4, 3), device)
+    oracles.check_runs(student, oracles.adam_problems(SEED + 4, 3), device)
 
 
 @pytest.mark.points(1)
 def test_parameter_groups(student, device):
     """parameter groups: each group's own hyper-parameters, the constructor's for what a group leaves out"""
-    for problem in oracles.group_problems(SEED + 5):
-        run_problems(student, [problem], device)
+    oracles.check_runs(student, oracles.group_problems(SEED + 5), device)
 
 
 @pytest.mark.points(1)
 def test_closure_and_parameters_without_gradients(student, device):
     """step(closure) returns the closure's loss; a parameter without a gradient keeps its value and its state"""
-    run_problems(student, oracles.closure_problems(SEED + 6), device)
+    oracles.check_runs(student, oracles.closure_problems(SEED + 6), device)
 
 
 @pytest.mark.points(0.5)

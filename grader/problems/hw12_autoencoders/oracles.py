@@ -4,7 +4,7 @@ The data are synthetic grey images (``images``): ten kinds of two-stroke glyph, 
 image jittered and with its own contrast, like a tiny handwriting set. Settings
 (``Experiment``) are chosen so that the notes' claim shows with a clear margin for every
 seed (``tests/stress_bonus.py`` measures it on 20): 10×10 images, a (64, 32) network,
-noise σ = 0.4, 150 Adam steps of 128 images at lr 1e-2; the DAE then removes about two
+noise σ = 0.4, 250 Adam steps of 64 images at lr 1e-2; the DAE then removes about two
 thirds of the error of predicting the mean image, while the AE passes much of the noise
 through. At the contract's defaults (28×28, 300 steps, σ = 0.3) the AE's error is only
 4–10 % above the DAE's, too close to grade.
@@ -24,13 +24,15 @@ SIDE = 10
 GLYPHS, JITTER, WIDTH = 10, 0.2, 0.8   # kinds of glyph, jitter of stroke ends and stroke width (pixels)
 HIDDEN = (64, 32)
 NOISE_STD = 0.4
-STEPS, LR, BATCH = 150, 1e-2, 128
+STEPS, LR, BATCH = 250, 1e-2, 64
 N_TRAIN, N_TEST = 512, 256
-# The claim's margin: the AE's error on noisy held-out inputs must exceed the DAE's by this
-# factor (the reference: 1.55–2.3 over 20 seeds; a DAE that is no better than the AE: ≈ 1).
-CLAIM_MARGIN = 1.25
-# "The loss falls": the last steps' mean below this fraction of the first steps' (the
-# reference: about 0.2 for the AE, 0.6 for the DAE, whose noisy inputs keep it high).
+# The claim's margin: the AE's error on noisy held-out images must exceed the DAE's by this
+# factor. Over 20 seeds (tests/stress_bonus.py hw12) the reference gives 1.52–2.23, the
+# correct variants at least 1.37 (a ReLU on the code lowers it), a DAE that trains without
+# noise exactly 1.00, one trained against its noisy input 0.22–0.32.
+CLAIM_MARGIN = 1.2
+# "The loss falls": the last steps' mean below this fraction of the first steps' (over 20
+# seeds the worse of AE and DAE: 0.19–0.31 for correct code, 0.99–1.01 without updates).
 LOSS_FALL = 0.9
 WINDOW = 15               # steps averaged at each end of a loss curve
 Z_SCORE = 6.0             # statistical tolerances of the noise checks, in standard errors
@@ -75,8 +77,14 @@ class Experiment:
 
     @property
     def config(self) -> dict:
-        return {"in_features": SIDE * SIDE, "hidden": list(HIDDEN), "noise_std": NOISE_STD, "steps": STEPS,
-                "lr": LR, "batch": BATCH, "init_seed": self.seed, "train_seed": self.seed + 1}
+        return config(self.seed)
+
+
+def config(seed: int = SEED) -> dict:
+    """The experiment's settings as the worker receives them (the models' initial weights
+    come from ``seed``, the training's batches and noise from ``seed + 1``)."""
+    return {"in_features": SIDE * SIDE, "hidden": list(HIDDEN), "noise_std": NOISE_STD, "steps": STEPS,
+            "lr": LR, "batch": BATCH, "init_seed": seed, "train_seed": seed + 1}
 
 
 def denoising_errors(experiment: Experiment, ae_run: dict, dae_run: dict) -> tuple[float, float]:

@@ -21,19 +21,23 @@ from grader.problems.hw12_autoencoders import in_worker, oracles, plots
 pytestmark = pytest.mark.problem("hw12_autoencoders")
 
 KINDS = ("AutoEncoder", "DenoisingAutoEncoder")
-EXPERIMENT = oracles.Experiment()
 SHAPE_CASES = ((20, (12, 4)), (30, (16,)), (24, (16, 8, 4)))
 
 
 @pytest.fixture(scope="module")
-def trained(student, device) -> dict:
+def experiment() -> oracles.Experiment:
+    return oracles.Experiment()
+
+
+@pytest.fixture(scope="module")
+def trained(student, device, experiment) -> dict:
     """Each model trained by the submission's train_autoencoder (one request per model, so a
     broken DAE costs the AE nothing)."""
     runs = {}
     for kind in KINDS:
         try:
-            runs[kind] = student.run(in_worker.train_and_denoise, kind, EXPERIMENT.config, EXPERIMENT.train,
-                                     EXPERIMENT.noisy, str(device), describe=f"train_autoencoder({kind}(…), …)")
+            runs[kind] = student.run(in_worker.train_and_denoise, kind, experiment.config, experiment.train,
+                                     experiment.noisy, str(device), describe=f"train_autoencoder({kind}(…), …)")
         except Exception as error:  # noqa: BLE001 - re-raised by the checks that need this model
             runs[kind] = error
     return runs
@@ -82,7 +86,7 @@ def test_corrupt_adds_gaussian_noise(student, device):
     gen = torch.Generator().manual_seed(oracles.SEED + 1)
     x = oracles.images(200, oracles.SIDE, gen)
     for std in (0.2, 0.7):
-        config = {**EXPERIMENT.config, "noise_std": std}
+        config = {**oracles.config(), "noise_std": std}
         got = student.run(in_worker.corrupt_samples, config, x, str(device))
         what = f"DenoisingAutoEncoder(noise_std={std}).corrupt(x)"
         first = expect_tensor(got["first"], what, shape=x.shape, floating=True)
@@ -98,7 +102,7 @@ def test_noise_only_in_training_mode(student, device):
     """the DAE's encoder sees x + noise in training mode and exactly x in eval mode; the AE never adds noise"""
     gen = torch.Generator().manual_seed(oracles.SEED + 2)
     x = oracles.images(100, oracles.SIDE, gen)
-    got = student.run(in_worker.encoder_inputs, EXPERIMENT.config, x, str(device))
+    got = student.run(in_worker.encoder_inputs, oracles.config(), x, str(device))
     for key, (kind, mode) in {"DenoisingAutoEncoder/train": ("DAE", "train()"),
                               "DenoisingAutoEncoder/eval": ("DAE", "eval()"),
                               "AutoEncoder/train": ("AE", "train()")}.items():
@@ -143,10 +147,10 @@ def test_trains_in_training_mode_and_leaves_eval_mode(trained):
 
 
 @pytest.mark.points(0.5)
-def test_training_is_seeded(student, device):
+def test_training_is_seeded(student, device, experiment):
     """the same seed gives the same losses, another seed other losses"""
-    config = {**EXPERIMENT.config, "steps": 5}
-    same, again, other = student.run(in_worker.repeat_training, config, EXPERIMENT.train, [3, 3, 4], str(device))
+    config = {**oracles.config(), "steps": 5}
+    same, again, other = student.run(in_worker.repeat_training, config, experiment.train, [3, 3, 4], str(device))
     what = "train_autoencoder(DenoisingAutoEncoder(…), steps=5, seed=…)"
     same, again, other = (oracles.loss_curve(c, what, 5) for c in (same, again, other))
     expect(same == again, f"{what}: seed=3 两次的损失不同", f"{what}: seed=3 twice gave different losses")
@@ -168,11 +172,11 @@ def test_loss_against_the_clean_input(trained):
 
 
 @pytest.mark.points(1.5)
-def test_dae_denoises_better_than_ae(trained, output_dir):
+def test_dae_denoises_better_than_ae(trained, experiment, output_dir):
     """trained the same way, the DAE reconstructs noisy unseen images clearly closer to the clean ones than the AE"""
     ae_run, dae_run = run_of(trained, "AutoEncoder"), run_of(trained, "DenoisingAutoEncoder")
-    ae_error, dae_error = oracles.denoising_errors(EXPERIMENT, ae_run, dae_run)
-    plots.save_denoising({"held-out images": EXPERIMENT.clean, f"+ noise (std {oracles.NOISE_STD})": EXPERIMENT.noisy,
+    ae_error, dae_error = oracles.denoising_errors(experiment, ae_run, dae_run)
+    plots.save_denoising({"held-out images": experiment.clean, f"+ noise (std {oracles.NOISE_STD})": experiment.noisy,
                           f"AE reconstruction (MSE {ae_error:.4f})": ae_run["reconstruction"],
                           f"DAE reconstruction (MSE {dae_error:.4f})": dae_run["reconstruction"]},
                          oracles.SIDE, output_dir / plots.DENOISING_PNG)

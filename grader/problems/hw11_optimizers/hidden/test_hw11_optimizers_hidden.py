@@ -7,7 +7,6 @@ from dataclasses import replace
 import pytest
 
 from grader.problems.hw11_optimizers import oracles
-from grader.problems.hw11_optimizers.test_hw11_optimizers import run_problems
 
 pytestmark = [pytest.mark.problem("hw11_optimizers"), pytest.mark.hidden]
 
@@ -20,12 +19,12 @@ def test_fresh_long_runs(student, device):
     """fresh random problems (scalar parameters too), 80 steps, every SGD feature and Adam"""
     problems = [*oracles.sgd_problems(SEED, 2, "momentum", SHAPES), *oracles.sgd_problems(SEED + 1, 2, "nesterov", SHAPES),
                 *oracles.adam_problems(SEED + 2, 2, shapes=SHAPES)]
-    run_problems(student, [replace(p, steps=80) for p in problems], device)
+    oracles.check_runs(student, [replace(p, steps=80) for p in problems], device)
 
 
 @pytest.mark.points(0.5)
 def test_state_dict_round_trip(student, device):
     """the state lives in self.state: a fresh optimiser loaded from state_dict() carries on exactly"""
     problems = [*oracles.sgd_problems(SEED + 3, 2, "momentum"), *oracles.adam_problems(SEED + 4, 2)]
-    run_problems(student, [replace(p, restart_at=p.steps // 2, notes=("state_dict → load_state_dict",))
+    oracles.check_runs(student, [replace(p, restart_at=p.steps // 2, notes=("state_dict → load_state_dict",))
                            for p in problems], device)
