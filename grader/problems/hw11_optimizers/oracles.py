@@ -97,7 +97,7 @@ def sgd_problems(seed: int, n: int, feature: str, shapes: tuple = SHAPES) -> lis
     """``feature``: "plain" (lr, weight decay), "momentum" (+ momentum, dampening) or "nesterov"."""
     rng = random.Random(seed)
     return [Problem("SGD", _sgd_hyper(rng, feature), dtype=("float32", "float64")[i % 2],
-                    shapes=_shapes(rng, shapes), steps=rng.randint(30, 45), seed=seed * 1000 + i)
+                    shapes=_shapes(rng, shapes), steps=rng.randint(20, 30), seed=seed * 1000 + i)
             for i in range(n)]
 
 
@@ -109,7 +109,7 @@ def adam_problems(seed: int, n: int, defaults: bool = False, shapes: tuple = SHA
         hyper = _adam_hyper(rng)
         problems.append(Problem("Adam", {"lr": hyper["lr"]} if defaults else hyper,
                                 dtype=("float32", "float64")[i % 2], shapes=_shapes(rng, shapes),
-                                steps=rng.randint(30, 45), seed=seed * 1000 + i))
+                                steps=rng.randint(20, 30), seed=seed * 1000 + i))
     return problems
 
 
@@ -127,7 +127,7 @@ def group_problems(seed: int) -> list[Problem]:
                 own = {"lr": own["lr"]}
             groups.append({"params": (index,), **own})
         problems.append(Problem(optimizer, defaults, shapes=((4,), (2, 3), (3,)), groups=tuple(groups),
-                                steps=30, seed=seed * 1000 + i))
+                                steps=25, seed=seed * 1000 + i))
     return problems
 
 
@@ -135,12 +135,12 @@ def closure_problems(seed: int) -> list[Problem]:
     """``step(closure)``, and parameters that go without a gradient now and then (their
     values and their state must stay as they are)."""
     rng = random.Random(seed)
-    idle = ((), tuple(range(0, 30, 3)), tuple(range(5, 30, 2)))  # parameter 0 always has a gradient
+    idle = ((), tuple(range(0, 25, 3)), tuple(range(5, 25, 2)))  # parameter 0 always has a gradient
     problems = []
     for i, (optimizer, hyper) in enumerate((("SGD", _sgd_hyper(rng, "momentum")), ("Adam", _adam_hyper(rng)))):
-        problems.append(Problem(optimizer, hyper, shapes=((3,), (2, 2), (5,)), steps=30, closure=True,
+        problems.append(Problem(optimizer, hyper, shapes=((3,), (2, 2), (5,)), steps=25, closure=True,
                                 idle=idle, seed=seed * 1000 + i, notes=("step(closure)",)))
-        problems.append(Problem(optimizer, hyper, dtype="float32", shapes=((3,), (2, 2), (5,)), steps=30,
+        problems.append(Problem(optimizer, hyper, dtype="float32", shapes=((3,), (2, 2), (5,)), steps=25,
                                 idle=idle, seed=seed * 1000 + 10 + i, notes=("parameters without gradients",)))
     return problems
 

@@ -137,29 +137,36 @@ def noise_tolerances(std: float, n: int) -> tuple[float, float]:
     return Z_SCORE * std / math.sqrt(n), Z_SCORE * std / math.sqrt(2 * n)
 
 
-def rebuild_forward(layers: list, x: torch.Tensor, in_features: int, hidden: tuple[int, ...]) -> dict:
-    """The contract's network, computed here from the submission's own ``nn.Linear`` weights
-    (found by shape): ReLU between layers, a sigmoid at the end. Returns the code and the
-    output with and without a ReLU on the code (both are allowed)."""
-    by_shape = {tuple(w.shape): (w.double(), None if b is None else b.double()) for w, b in layers}
-    widths = [in_features, *hidden]
+# What the code itself may pass through (the contract allows an activation on it or none).
+CODE_ACTIVATIONS = {"none": lambda h: h, "ReLU": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh}
 
-    def linear(h: torch.Tensor, a: int, b: int) -> torch.Tensor:
-        expect((b, a) in by_shape, f"找不到 nn.Linear({a}, {b})", f"no nn.Linear({a}, {b}) found")
-        weight, bias = by_shape[(b, a)]
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """The contract's network, computed here from the submission's own ``nn.Linear`` weights
+    (found by shape): ReLU between layers, a sigmoid at the end."""
+
+    layers: dict          # (out, in) -> (weight, bias), float64
+    widths: tuple
+
+    def _linear(self, h: torch.Tensor, a: int, b: int) -> torch.Tensor:
+        expect((b, a) in self.layers, f"找不到 nn.Linear({a}, {b})", f"no nn.Linear({a}, {b}) found")
+        weight, bias = self.layers[(b, a)]
         return h @ weight.T + (0 if bias is None else bias)
 
-    h = x.double()
-    for i, (a, b) in enumerate(zip(widths, widths[1:])):
-        h = linear(h, a, b)
-        if i < len(hidden) - 1:
-            h = torch.relu(h)
-    result = {}
-    for name, code in (("plain", h), ("relu", torch.relu(h))):
-        out = code
-        mirrored = widths[::-1]
-        for i, (a, b) in enumerate(zip(mirrored, mirrored[1:])):
-            out = linear(out, a, b)
-            out = torch.relu(out) if i < len(hidden) - 1 else torch.sigmoid(out)
-        result[name] = {"code": code, "forward": out}
-    return result
+    def _through(self, h: torch.Tensor, widths: list, last) -> torch.Tensor:
+        for i, (a, b) in enumerate(zip(widths, widths[1:])):
+            h = self._linear(h, a, b)
+            h = torch.relu(h) if i < len(widths) - 2 else last(h)
+        return h
+
+    def code_before_activation(self, x: torch.Tensor) -> torch.Tensor:
+        return self._through(x.double(), list(self.widths), lambda h: h)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        return self._through(z.double(), list(self.widths[::-1]), torch.sigmoid)
+
+
+def rebuild(layers: list, in_features: int, hidden: tuple[int, ...]) -> Rebuilt:
+    return Rebuilt({tuple(w.shape): (w.double(), None if b is None else b.double()) for w, b in layers},
+                   (in_features, *hidden))
