@@ -1,6 +1,6 @@
 """Flakiness verification of the bonus problems' checks (not collected by pytest).
 
-    python tests/stress_bonus.py hw11 [--seeds 20]     # optimiser trajectories and curves, many seeds
+    python tests/stress_bonus.py hw11 [--seeds 20] [--mutants]   # optimiser trajectories and curves
     python tests/stress_bonus.py hw12 [--seeds 20]     # the AE/DAE experiment, many seeds
     python tests/stress_bonus.py grader [--runs 3]     # the real grader, run after run: same scores
 
@@ -76,8 +76,13 @@ def curve_use(result: dict, oracle: o11.CurveOracle) -> float:
                for name in ("sgd", "adam") for v, t in zip(result[name], oracle.curves[name]))
 
 
-def stress_hw11(seeds: int) -> int:
-    modules = submissions("hw11_optimizers")
+# hw11's wrong answers that only the value comparisons can catch (not the policy or the ValueError check).
+HW11_MUTANTS = tuple(m.name for m in all_mutants() if m.problem == "hw11_optimizers"
+                     and "string" not in m.name and m.name != "sgd_nesterov_not_validated")
+
+
+def stress_hw11(seeds: int, mutants: bool) -> int:
+    modules = submissions("hw11_optimizers", HW11_MUTANTS if mutants else ())
     uses: dict[str, list[float]] = {name: [] for name in modules}
     curve_uses: dict[str, list[float]] = {name: [] for name in modules}
     failures = 0
@@ -95,19 +100,24 @@ def stress_hw11(seeds: int) -> int:
         oracle = o11.curve_oracle(**setting)
         for name, module in modules.items():
             runs = w11.trajectories(module, [p.spec() for p in problems])
+            caught = []
             for problem, run, want in zip(problems, runs, wanted):
                 try:
                     o11.expect_same_run(run, want, problem)
                 except CheckFailed as failure:
-                    failures += 1
-                    print(f"  FLAKE {name} seed {seed}: {failure.en}")
+                    caught.append(failure.en)
             uses[name].append(max(trajectory_use(r, w, p) for p, r, w in zip(problems, runs, wanted)))
             use = curve_use(module.compare_optimizers(**setting), oracle)
             curve_uses[name].append(use)
-            failures += use > 1
+            if name.startswith("mutant:") and not caught and use <= 1:
+                failures += 1
+                print(f"  NOT CAUGHT {name} seed {seed}")
+            elif not name.startswith("mutant:") and (caught or use > 1):
+                failures += 1
+                print(f"  FLAKE {name} seed {seed}: {caught[:1]} curve use {use:.3g}")
     print(f"hw11: {seeds} seeds × {len(problems)} problems, {time.time() - t0:.0f} s")
     for name in modules:
-        print(f"  {name:12s} trajectory tolerance use: {summary(uses[name])};  "
+        print(f"  {name:40s} trajectory tolerance use: {summary(uses[name])};  "
               f"compare_optimizers (random rates) tolerance use: {summary(curve_uses[name])}")
     print(f"  {failures} flakes")
     return 1 if failures else 0
@@ -182,10 +192,11 @@ def main() -> int:
     parser.add_argument("what", choices=("hw11", "hw12", "grader"))
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--mutants", action="store_true", help="hw11: also check every wrong answer is caught in every seed")
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.what == "hw11":
-        return stress_hw11(args.seeds)
+        return stress_hw11(args.seeds, args.mutants)
     if args.what == "hw12":
         return stress_hw12(args.seeds)
     return run_grader(args.runs)

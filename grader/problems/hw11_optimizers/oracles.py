@@ -155,7 +155,7 @@ def expected(problem: Problem, device: str = "cpu") -> dict:
 def check_runs(student, problems: list[Problem], device) -> None:
     """The submission's runs of ``problems`` (one request) follow torch's."""
     got = student.run(in_worker.trajectories, [p.spec() for p in problems], str(device),
-                      describe=f"{len(problems)} × {problems[0].optimizer} ({problems[0].label()}, …)")
+                      describe=f"{len(problems)} problems ({problems[0].label()}, …)")
     expect_len(got, len(problems), "trajectories")
     for problem, run in zip(problems, got):
         expect_same_run(run, expected(problem, str(device)), problem)

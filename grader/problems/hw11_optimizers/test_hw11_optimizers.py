@@ -13,6 +13,7 @@ import pytest
 
 from grader.judging.checks import expect_close_number, expect_keys, expect_len, expect_raises
 from grader.problems.hw11_optimizers import in_worker, oracles, plots
+from grader.sandbox.student import describe_call
 
 pytestmark = pytest.mark.problem("hw11_optimizers")
 
@@ -66,7 +67,7 @@ def test_nesterov_needs_momentum_without_dampening(student):
     """SGD(nesterov=True) raises ValueError without momentum or with dampening, as torch does"""
     for kwargs in ({"lr": 0.1, "nesterov": True}, {"lr": 0.1, "momentum": 0.9, "dampening": 0.1, "nesterov": True}):
         expect_raises(lambda: student.run(in_worker.construct, "SGD", kwargs), ("ValueError",),
-                      f"SGD({', '.join(f'{k}={v}' for k, v in kwargs.items())})")
+                      describe_call("SGD", (), kwargs))
     student.run(in_worker.construct, "SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True})
 
 
@@ -77,23 +78,20 @@ SETTINGS = ({}, {"steps": 100, "lr_sgd": 0.021, "lr_adam": 0.05, "seed": 3},
             {"steps": 100, "lr_sgd": 0.019, "lr_adam": 0.2})
 
 
-def _call(kwargs: dict) -> str:
-    return f"compare_optimizers({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
-
-
 @pytest.mark.points(1.5)
 def test_compare_optimizers(student, output_dir):
     """compare_optimizers: the loss curves torch.optim.SGD and Adam draw on the badly scaled quadratic"""
     results = student.call_each("compare_optimizers", [((), kwargs) for kwargs in SETTINGS])
     for kwargs, result in zip(SETTINGS, results):
+        call = describe_call("compare_optimizers", (), kwargs)
         oracle = oracles.curve_oracle(kwargs.get("steps", 200), kwargs.get("lr_sgd", 0.01),
                                       kwargs.get("lr_adam", 0.1))
-        expect_keys(result, ["sgd", "adam"], _call(kwargs))
+        expect_keys(result, ["sgd", "adam"], call)
         for name in ("sgd", "adam"):
-            expect_len(result[name], len(oracle.curves[name]), f"{_call(kwargs)}[{name!r}]")
+            expect_len(result[name], len(oracle.curves[name]), f"{call}[{name!r}]")
         if not kwargs:
             plots.save_curves(result, oracle.curves, output_dir / plots.CURVES_PNG)
         for name in ("sgd", "adam"):
             for step, (value, truth) in enumerate(zip(result[name], oracle.curves[name])):
-                expect_close_number(value, truth, f"{_call(kwargs)}[{name!r}][{step}]", rel=oracle.tolerance[name],
+                expect_close_number(value, truth, f"{call}[{name!r}][{step}]", rel=oracle.tolerance[name],
                                     why="torch.optim 的同一条曲线 / torch.optim's curve")
