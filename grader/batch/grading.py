@@ -182,6 +182,8 @@ class Batch:
     def _record(self, name: str, document: dict, seconds: float, note: str = "") -> None:
         candidate = self.candidates[name]
         document["extra_data"]["submission"] = name
+        if candidate.source is not None:  # where the instructor finds it, not the private staged copy
+            document["extra_data"]["source"] = str(candidate.source)
         run = records.run_info(document)
         records.annotate(document, status=run.get("status", records.GRADED), note=run.get("note", note),
                          seconds=round(seconds, 1), grader=self.options.identity,

@@ -40,9 +40,10 @@ WORKER_SIDE = ("in_worker",)
 
 
 def is_worker_side(module_name: str) -> bool:
-    if module_name.startswith(("grader.problems.", "grader.support.")):  # TODO(port): in_worker only
-        return "hidden" not in module_name.split(".")
-    return module_name == __name__ or module_name.rsplit(".", 1)[-1] in WORKER_SIDE
+    parts = module_name.split(".")
+    if module_name == __name__:
+        return True
+    return parts[0] == "grader" and parts[-1] in WORKER_SIDE and "hidden" not in parts
 
 
 class OutputCapture:
@@ -134,8 +135,7 @@ def _load_function(dotted: str):
 def preload_worker_side() -> None:
     """Import every worker-side module now (in the zygote), so a sandboxed worker reads no grader file."""
     root = Path(__file__).resolve().parents[1]
-    # TODO(port): only in_worker.py once every problem has moved its worker code there.
-    for path in sorted([*root.rglob("in_worker.py"), *root.glob("problems/*/test_*.py")]):
+    for path in sorted(root.rglob("in_worker.py")):
         if "hidden" in path.relative_to(root).parts:
             continue  # never: hidden checks keep no code in the worker
         importlib.import_module(".".join(("grader", *path.relative_to(root).with_suffix("").parts)))
