@@ -177,7 +177,7 @@ import sys
 _LOADED = sorted(name for name in sys.modules if "hidden" in name or name.startswith("solutions"))
 
 def conv2d_params(*args, **kwargs):
-    raise NotImplementedError("loaded: " + ", ".join(_LOADED))
+    raise RuntimeError("loaded: " + ", ".join(_LOADED))
 '''))
 ATTACKS.append(Attack(
     "lazy_imports", honest=True, expect="full",

@@ -1,25 +1,22 @@
-"""More mutants, graded on demand (not collected by CI, which runs only ``test_*.py``).
+"""The mutant sweep: every mutant CI does not grade (not collected by CI, which runs
+only ``test_*.py``; the CI workflow's nightly ``sweep`` job runs it).
 
     python -m pytest tests/stress_mutants.py -s [-k hw05_cifar10_visualization]
 
-A ``tests/mutants/<module>.py`` may hold, beside ``MUTANTS`` (``tests/test_mutants.py``,
-in CI), ``MORE_MUTANTS``: further variations of a mistake that a CI mutant already
-stands for (hw04_catdog_dataset, hw05_cifar10_visualization, ...). They must lose
-points too; they are kept out of CI only for time.
+Beside each module's ``CI_SAMPLE`` (graded by ``tests/test_mutants.py``), this grades
+the rest of its ``MUTANTS`` and its ``MORE_MUTANTS`` (further variations of a mistake a
+CI mutant already stands for). They must all lose points; they are kept out of CI
+only for time.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import pytest
 
-from tests import mutants
 from tests.harness import grade
+from tests.mutants import beyond_ci
 
-MORE = [m for info in pkgutil.iter_modules(mutants.__path__)
-        for m in getattr(importlib.import_module(f"{mutants.__name__}.{info.name}"), "MORE_MUTANTS", [])]
+MORE = beyond_ci()
 
 
 @pytest.mark.parametrize("problem", sorted({m.problem for m in MORE}))

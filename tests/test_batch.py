@@ -22,7 +22,7 @@ import pytest
 
 from grader.batch import feedback, records
 from tests.harness import ROOT
-from tests.mutants import hw03
+from tests.mutants import hw03_conv_cost as hw03
 
 PROBLEM = "hw03_conv_cost"
 TIMEOUTS = ["--call-timeout", "4", "--import-timeout", "4"]

@@ -1,13 +1,17 @@
-"""Realistic wrong implementations must lose points on their own problem."""
+"""Realistic wrong implementations must lose points on their own problem.
+
+CI grades each problem's ``CI_SAMPLE`` (``tests/mutants/``); ``tests/stress_mutants.py``
+grades every other mutant (the nightly sweep)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.harness import grade
-from tests.mutants import all_mutants
+from tests.mutants import all_mutants, ci_sample
 
 MUTANTS = all_mutants()
+SAMPLE = ci_sample()
 PROBLEMS = sorted({m.problem for m in MUTANTS})
 
 
@@ -19,11 +23,12 @@ def test_each_problem_has_three_mutants():
         names = [m.name for m in MUTANTS if m.problem == problem]
         assert len(names) >= 3, f"{problem}: only {names}"
         assert len(set(names)) == len(names), f"{problem}: duplicate mutant names"
+        assert len([m for m in SAMPLE if m.problem == problem]) >= 3, f"{problem}: CI grades fewer than three"
 
 
 @pytest.mark.parametrize("problem", PROBLEMS)
 def test_mutants_lose_points(problem, tmp_path):
-    mutants = [m for m in MUTANTS if m.problem == problem]
+    mutants = [m for m in SAMPLE if m.problem == problem]
     folders = [m.write(tmp_path / "subs" / m.name) for m in mutants]
     run = grade(folders, tmp_path / "out", problem=problem)
     report = []

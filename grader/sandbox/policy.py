@@ -30,25 +30,21 @@ out of reach.
 
 from __future__ import annotations
 
-import builtins
 import contextlib
-import importlib
 import linecache
-import math
 import os
-import site
 import sys
-import sysconfig
 import types
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-import numpy as np
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from grader.problems.manifest import Policy, Rule
+from grader.sandbox.baseline import Prepared, grader_codes, library_roots, replaced, snapshot
+from grader.sandbox.trampolines import copy_function, functions_of, source_paths, trampoline
 
 
 class ForbiddenUse(RuntimeError):
@@ -65,108 +61,6 @@ class RequestReport:
     def note(self, kind: str, text: str) -> None:
         if len(self.violations) < 20 and (kind, text) not in self.violations:
             self.violations.append((kind, text))
-
-
-# -- trampolines --------------------------------------------------------------------------
-
-_HANDLER = "__grader_policy_handler__"
-_TEMPLATES: dict[int, types.CodeType] = {}
-
-
-def _template(nfree: int) -> types.CodeType:
-    """``def stub(*args, **kwargs): return HANDLER(*args, **kwargs)`` with ``nfree`` free variables
-    (a function's new code must have as many as its closure has cells)."""
-    if nfree not in _TEMPLATES:
-        names = [f"_v{i}" for i in range(nfree)]
-        cells = "".join(f"    {n} = None\n" for n in names)
-        uses = f"        ({', '.join(names)},)\n" if names else ""
-        source = (f"def _outer():\n{cells}    def stub(*args, **kwargs):\n{uses}"
-                  f"        return {_HANDLER!r}(*args, **kwargs)\n    return stub\n")
-        namespace: dict = {}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "'str' object is not callable": the const is replaced
-            exec(compile(source, __file__, "exec"), namespace)  # noqa: S102 - our own fixed text
-        _TEMPLATES[nfree] = namespace["_outer"]().__code__
-    return _TEMPLATES[nfree]
-
-
-def _trampoline(original: types.CodeType, handler: Callable) -> types.CodeType:
-    code = _template(len(original.co_freevars))
-    consts = tuple(handler if c == _HANDLER else c for c in code.co_consts)
-    return code.replace(co_consts=consts, co_name=original.co_name, co_qualname=original.co_qualname)
-
-
-def _copy(fn: types.FunctionType) -> types.FunctionType:
-    clone = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
-    clone.__kwdefaults__ = fn.__kwdefaults__
-    clone.__qualname__ = fn.__qualname__
-    return clone
-
-
-def _functions_in_class(cls: type) -> Iterator[types.FunctionType]:
-    for value in vars(cls).values():
-        if isinstance(value, (staticmethod, classmethod)):
-            value = value.__func__
-        if isinstance(value, property):
-            yield from (f for f in (value.fget, value.fset, value.fdel) if isinstance(f, types.FunctionType))
-        elif isinstance(value, types.FunctionType):
-            yield value
-
-
-def resolve(dotted: str) -> Any:
-    """A loaded module, class or function by its dotted name."""
-    parts = dotted.split(".")
-    for split in range(len(parts), 0, -1):
-        try:
-            obj: Any = importlib.import_module(".".join(parts[:split]))
-        except ImportError:
-            continue
-        for name in parts[split:]:
-            obj = getattr(obj, name)
-        return obj
-    raise ImportError(dotted)
-
-
-def functions_of(dotted: str) -> list[types.FunctionType]:
-    """Every Python function whose code belongs to ``dotted`` (a package: all its loaded modules)."""
-    target = resolve(dotted)
-    found: dict[int, types.FunctionType] = {}
-    if isinstance(target, types.ModuleType):
-        prefix = target.__name__
-        modules = [m for name, m in list(sys.modules.items())
-                   if m is not None and (name == prefix or name.startswith(prefix + "."))]
-        for module in modules:
-            for value in list(vars(module).values()):
-                owner = getattr(value, "__module__", "") or ""
-                if not (owner == prefix or owner.startswith(prefix + ".")):
-                    continue
-                if isinstance(value, types.FunctionType):
-                    found[id(value)] = value
-                elif isinstance(value, type):
-                    found.update((id(f), f) for f in _functions_in_class(value))
-    elif isinstance(target, type):
-        found.update((id(f), f) for f in _functions_in_class(target))
-    elif isinstance(target, types.FunctionType):
-        found[id(target)] = target
-    for fn in list(found.values()):  # what decorators wrap runs too (torchvision's builders)
-        inner = getattr(fn, "__wrapped__", None)
-        if isinstance(inner, types.FunctionType):
-            found[id(inner)] = inner
-    return list(found.values())
-
-
-def source_paths(dotted: str) -> list[str]:
-    """Files and folders holding the source of ``dotted`` (their contents must stay unread)."""
-    target = resolve(dotted)
-    module = target if isinstance(target, types.ModuleType) else sys.modules.get(getattr(target, "__module__", ""))
-    path = getattr(module, "__file__", None)
-    if not path:
-        return []
-    path = os.path.realpath(path)
-    if os.path.basename(path) == "__init__.py":
-        return [os.path.dirname(path) + os.sep]
-    cached = importlib.util.cache_from_source(path)
-    return [path, os.path.realpath(cached)]
 
 
 # -- forbidden operators ----------------------------------------------------------------
@@ -190,37 +84,7 @@ class _OpGuard(TorchDispatchMode):
         return func(*args, **(kwargs or {}))
 
 
-# -- the audit hook's notion of who asked ----------------------------------------------------
-
-def _library_roots() -> tuple[str, ...]:
-    roots = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
-    roots.update(site.getsitepackages())
-    roots.add(os.path.dirname(os.__file__))
-    return tuple(sorted(os.path.realpath(r) + os.sep for r in roots if r))
-
-
-def _grader_codes() -> set[types.CodeType]:
-    """Code objects of the grader's own modules (by identity: a file name can be faked)."""
-    codes: set[types.CodeType] = set()
-
-    def add(code: types.CodeType) -> None:
-        if code not in codes:
-            codes.add(code)
-            for const in code.co_consts:
-                if isinstance(const, types.CodeType):
-                    add(const)
-
-    for name, module in list(sys.modules.items()):
-        if module is None or not (name == "grader" or name.startswith("grader.")):
-            continue
-        for value in list(vars(module).values()):
-            if isinstance(value, types.FunctionType):
-                add(value.__code__)
-            elif isinstance(value, type) and getattr(value, "__module__", "") == name:
-                for fn in _functions_in_class(value):
-                    add(fn.__code__)
-    return codes
-
+# -- events the audit hook refuses ---------------------------------------------------------
 
 _TAMPERING_EVENTS = {
     "gc.get_objects": "gc.get_objects", "gc.get_referrers": "gc.get_referrers",
@@ -230,50 +94,6 @@ _TAMPERING_EVENTS = {
     "os.spawn": "os.spawn*", "os.system": "os.system", "os.forkpty": "os.forkpty",
 }
 _GUARDED_ATTRS = {"__code__", "__closure__", "__globals__"}
-
-# Namespaces whose callables a submission must leave alone.
-_SNAPSHOT = {
-    "builtins": lambda: builtins, "math": lambda: math, "numpy": lambda: np,
-    "numpy.testing": lambda: np.testing, "torch": lambda: torch, "torch.testing": lambda: torch.testing,
-    "torch.nn.functional": lambda: torch.nn.functional, "torch.nn.init": lambda: torch.nn.init,
-    "torch.Tensor": lambda: torch.Tensor, "torch.nn.Module": lambda: torch.nn.Module,
-    "torch.nn.Conv2d": lambda: torch.nn.Conv2d, "torch.nn.Linear": lambda: torch.nn.Linear,
-}
-
-
-def _snapshot() -> dict[str, dict[str, Any]]:
-    snap = {}
-    for ns_name, get in _SNAPSHOT.items():
-        snap[ns_name] = {attr: obj for attr, obj in list(vars(get()).items())
-                         if callable(obj) or isinstance(obj, (staticmethod, classmethod, property))}
-    return snap
-
-
-def _replaced(snap: dict[str, dict[str, Any]]) -> list[str]:
-    """Names whose callable is no longer the one in the snapshot (a C-speed test first)."""
-    changed = []
-    for ns_name, items in snap.items():
-        current = vars(_SNAPSHOT[ns_name]())
-        try:
-            if items.items() <= current.items():
-                continue
-        except Exception:  # noqa: BLE001 - an attribute with a strange __eq__: compare one by one
-            pass
-        changed += [f"{ns_name}.{attr}" for attr, obj in items.items() if current.get(attr) is not obj]
-    return changed
-
-
-class Prepared:
-    """What every worker's engine needs and the zygote can compute once, before forking:
-    the grader's own code objects and the snapshot of library callables."""
-
-    codes: set[types.CodeType] = set()
-    snapshot: dict[str, dict[str, Any]] = {}
-
-    @classmethod
-    def now(cls) -> None:
-        cls.codes = _grader_codes()
-        cls.snapshot = _snapshot()
 
 
 # -- the engine -------------------------------------------------------------------------------
@@ -294,7 +114,7 @@ class Engine:
         self._swapping = False
         self._libraries: list = []
         self._snapshot: dict = {}
-        self._library_roots = _library_roots()
+        self._library_roots = library_roots()
         self._trusted_roots = self._library_roots + (os.path.dirname(os.path.dirname(__file__)) + os.sep,)
         self._grader: set[types.CodeType] = set()
         self._hidden_sources: tuple[str, ...] = ()
@@ -335,13 +155,13 @@ class Engine:
             except (ImportError, AttributeError):
                 continue
         for key, fn in functions.items():
-            self._guard(fn, _Guard(self, f"{fn.__module__}.{fn.__qualname__}", _copy(fn),
+            self._guard(fn, _Guard(self, f"{fn.__module__}.{fn.__qualname__}", copy_function(fn),
                                    always=forbid_always.get(key), scoped=tuple(forbid_scoped.get(key, ())),
                                    record=recorded.get(key)))
         self._hidden_sources = tuple(hidden)
         linecache.clearcache()  # no source of disabled code kept in memory
-        self._grader |= Prepared.codes or _grader_codes()
-        self._snapshot = Prepared.snapshot or _snapshot()
+        self._grader |= Prepared.codes or grader_codes()
+        self._snapshot = Prepared.snapshot or snapshot()
         sys.addaudithook(self._audit)
 
     def after_import(self, module: types.ModuleType) -> None:
@@ -350,10 +170,10 @@ class Engine:
             for name in rule.during:
                 fn = getattr(module, name, None)
                 if isinstance(fn, types.FunctionType) and id(fn) not in self._guarded:
-                    self._guard(fn, _Scope(self, rule, name, _copy(fn)))
+                    self._guard(fn, _Scope(self, rule, name, copy_function(fn)))
 
     def _guard(self, fn: types.FunctionType, handler: Callable) -> None:
-        stub = _trampoline(fn.__code__, handler)
+        stub = trampoline(fn.__code__, handler)
         self._swapping = True
         try:
             fn.__code__ = stub
@@ -406,7 +226,7 @@ class Engine:
             self._scopes.clear()
             # The guards' code cannot be swapped back: the audit hook refuses it. What remains
             # to check is that no library callable was replaced.
-            changed = _replaced(self._snapshot)
+            changed = replaced(self._snapshot)
             if changed:
                 report.note("tampered", ", ".join(changed[:10]))
 

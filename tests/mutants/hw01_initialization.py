@@ -33,3 +33,13 @@ MUTANTS = [
            new="layers += [nn.Linear(width, width, bias=False), nn.ReLU()]",
            why="activation_stds always uses ReLU"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "he_fan_out",
+    "xavier_without_2",
+    "biases_kept",
+    "top_level_only",
+    "no_value_error",
+)

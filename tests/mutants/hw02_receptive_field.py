@@ -45,3 +45,13 @@ MUTANTS = [
            old='    raise ValueError(f"{type(layer).__name__} changes the geometry in a way this tool does not model")',
            new="    return None", why="silently skips every layer it does not know"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "dilation_ignored",
+    "jump_not_accumulated",
+    "padding_once",
+    "nested_not_walked",
+    "no_size_check",
+)

@@ -26,3 +26,15 @@ MUTANTS = [
            new="out_w = -(-(in_w + 2 * padding - k_w) // stride) + 1",
            why="rounds the output width up (ceil_mode) instead of down"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "bias_ignored",
+    "groups_ignored",
+    "flops_equal_macs",
+    "padding_once",
+    "square_kernel_assumed",
+    "flops_count_bias",
+    "ceil_division",
+)

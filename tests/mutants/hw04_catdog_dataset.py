@@ -110,3 +110,14 @@ MORE_MUTANTS = [
            new="found.append((path, 1 if name.startswith('cat') else 0))",
            why="Kaggle layout: cat 1, dog 0"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "labels_swapped",
+    "uint8_no_scaling",
+    "not_sorted",
+    "flat_layout_unsupported",
+    "decode_errors_skipped",
+    "shuffle_ignored",
+)

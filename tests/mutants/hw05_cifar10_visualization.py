@@ -134,3 +134,14 @@ MORE_MUTANTS = [
            new="    grid = numpy_grid(images.clamp(0, 1), nrow=nrow, padding=padding)",
            why="method 4 clips the normalized images instead of denormalizing them"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "denormalize_in_place",
+    "denormalize_no_clamp",
+    "loader_never_shuffles",
+    "grid_column_major",
+    "grid_calls_make_grid",
+    "grid_make_grid_by_built_name",
+)

@@ -24,3 +24,14 @@ MUTANTS = [
                "    weight[:, :, k // 2, k // 2] = pointwise\n    return weight",
            why="treats the pointwise weight alone as the equivalent kernel"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "depthwise_not_grouped",
+    "pointwise_k_by_k",
+    "stride_on_pointwise",
+    "one_bias_only",
+    "groups_squared",
+    "centre_tap_only",
+)

@@ -56,3 +56,13 @@ MUTANTS = [
                        "    return conv(basis).detach().flatten(1).T.contiguous()\n" + BUILD,
            why="the same oracle through an nn.Conv2d module"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "fc_bias_ignored",
+    "hwc_flatten",
+    "kernel_flipped",
+    "oracle_built_string",
+    "oracle_aten_op",
+)

@@ -87,3 +87,14 @@ MUTANTS = [
                "    return namespace[\"vgg16\"](num_classes=num_classes)",
            why="vgg16 runs a copy of torchvision's source, read at run time"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "non_overlapping_pooling",
+    "no_dropout",
+    "vgg16_wrong_cfg",
+    "ratio_counts_bias",
+    "vgg_from_the_guards_base",
+    "alexnet_by_getattr",
+)

@@ -76,3 +76,13 @@ MUTANTS = [
                "    return namespace[\"resnet18\"](num_classes=num_classes)",
            why="resnet18 runs a copy of torchvision's source, read at run time"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "relu_before_add",
+    "projection_without_bn",
+    "projection_always",
+    "resnet_from_the_guards_base",
+    "resnet_class_found_by_gc",
+)

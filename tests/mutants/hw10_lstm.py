@@ -161,3 +161,15 @@ MUTANTS = [
            why="the dynamic-quantized LSTM cell operator (not refused: the policy blocks aten ops only); "
                "float16 weights and no gradients lose the points"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "gates_wrong_order",
+    "no_tanh_on_c",
+    "batch_first_ignored",
+    "state_detached_each_step",
+    "lstmcell_through_bases",
+    "lstm_via_torch_vf",
+    "aten_op_lstm_cell",
+)

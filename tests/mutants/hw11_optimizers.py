@@ -83,3 +83,14 @@ MUTANTS = [
            new='\n\nAdam = getattr(torch.optim, "Ad" + "am")  # noqa: F811\n\n\nif __name__ == "__main__":',
            why="replaces the Adam class by torch.optim.Adam, reached through a built string"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "sgd_momentum_after_update",
+    "sgd_nesterov_ignored",
+    "adam_no_bias_correction",
+    "adam_decoupled_weight_decay",
+    "closure_loss_dropped",
+    "adam_is_torchs_by_string",
+)

@@ -36,3 +36,13 @@ MUTANTS = [
     Mutant(P, "no_optimizer_step", old="        loss.backward()\n        optimizer.step()\n",
            new="        loss.backward()\n", why="computes gradients but never updates the weights"),
 ]
+
+# Graded in CI (tests/test_mutants.py); the rest, with MORE_MUTANTS, by
+# tests/stress_mutants.py (the nightly sweep). One per kind of mistake.
+CI_SAMPLE = (
+    "no_sigmoid",
+    "noise_at_evaluation",
+    "loss_against_noisy_input",
+    "train_mode_never_set",
+    "no_optimizer_step",
+)
