@@ -1,11 +1,14 @@
 """Self-tests keep the grader's per-user state (last run, hints seen) in a temporary folder,
-never in the machine's ``~/.local/state``: every grading subprocess inherits it."""
+never in the machine's ``~/.local/state``: every grading subprocess inherits it. The corpus
+of variants and mutants is graded once per session, for every test that reads it."""
 
 from __future__ import annotations
 
 import os
 
 import pytest
+
+from tests import corpus as corpus_module
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -17,3 +20,11 @@ def private_state_home(tmp_path_factory):
         os.environ.pop("XDG_STATE_HOME", None)
     else:
         os.environ["XDG_STATE_HOME"] = previous
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory, private_state_home) -> corpus_module.Corpus:
+    folder = tmp_path_factory.mktemp("corpus") / "class"
+    entries = corpus_module.build(folder)
+    run = corpus_module.grade(folder, tmp_path_factory.mktemp("corpus-results"), entries)
+    return corpus_module.Corpus(run, entries)

@@ -45,7 +45,8 @@ def grade(submissions: list[Path], out: Path, *, problem: str | None = None,
            "--grade-json", str(json_target), "--output-dir", str(out / "figures"), *extra]
     for folder in submissions:
         cmd += ["--submission", str(folder)]
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
+    # No third-party pytest plugins in the grading (as in the CLI's judges): seconds per run.
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})}
     proc = subprocess.run([*(wrapper or []), *cmd], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           env=env)
     if proc.returncode not in (0, 1):

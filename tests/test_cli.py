@@ -263,3 +263,12 @@ def test_help_exits_0():
                    "--gradescope", "--device", "--output-dir", "--roster", "--snapshot", "--shard", "--jobs",
                    "--only", "--force", "--isolation", "--similarity"):
         assert option in proc.stdout
+
+
+def test_the_cli_needs_no_instructor_extra():
+    """copydetect is the instructors' extra (--similarity): a student's ``python -m grader`` starts
+    without it."""
+    code = ("import runpy, sys; sys.modules['copydetect'] = None; sys.argv = ['grader', '--help']; "
+            "runpy.run_module('grader', run_name='__main__')")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]

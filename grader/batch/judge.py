@@ -62,7 +62,9 @@ class Settings:
                 "call_timeout": self.call_timeout, "extra": list(self.extra)}
 
     def argv(self, submission: Path, figures: Path) -> list[str]:
-        cmd = [str(GRADER_DIR), "-p", "no:cacheprovider", "--rootdir", str(ROOT), "--confcutdir", str(GRADER_DIR),
+        # no:unraisableexception: its clean-up runs gc.collect five times, seconds per judge.
+        cmd = [str(GRADER_DIR), "-p", "no:cacheprovider", "-p", "no:unraisableexception",
+               "--rootdir", str(ROOT), "--confcutdir", str(GRADER_DIR),
                "--submission", str(submission), "--output-dir", str(figures),
                "--device", self.device, "--isolation", self.isolation]
         for path in self.protect:

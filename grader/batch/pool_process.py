@@ -175,6 +175,9 @@ def serve(sock: socket.socket) -> None:
 
 def main() -> None:
     sock = socket.socket(fileno=int(sys.argv[1]))
+    # The judge needs no plugin but its own (a conftest): third-party ones found by entry point
+    # (hypothesis, anyio, ...) would be loaded, their modules assertion-rewritten, in every judge.
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     # One thread: a judge forks its zygote and workers from here, and a forked OpenMP pool hangs.
     torch.set_num_threads(1)
     preload_worker_side()
