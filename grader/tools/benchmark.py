@@ -28,6 +28,8 @@ import threading
 import time
 from pathlib import Path
 
+from grader.reports.scores import homework_score
+
 ROOT = Path(__file__).resolve().parents[2]
 GOAL_SUBMISSIONS, GOAL_SECONDS, GOAL_CORES = 100, 180.0, 2
 
@@ -160,8 +162,10 @@ def single(args: argparse.Namespace) -> int:
     print("| problem | score | seconds |\n|---|---:|---:|")
     for problem, data in result["extra_data"]["problems"].items():
         print(f"| {problem} | {data['score']:g} / {data['max_score']:g} | {data['seconds']:.1f} |")
-    print(f"| **total** | {result['score']:g} / {result['extra_data']['max_score']:g} "
-          f"| {result['execution_time']:.1f} |")
+    got, possible = homework_score(result)
+    bonus = result["extra_data"].get("bonus") or {}
+    extra = f" (+ {bonus['score']:g} / {bonus['max_score']:g} bonus)" if bonus.get("max_score") else ""
+    print(f"| **total** | {got:g} / {possible:g}{extra} | {result['execution_time']:.1f} |")
     print(f"\nwall time (incl. start-up): {wall:.1f} s, CPU {cpu:.1f} s; "
           f"peak RSS of the largest process: {peak_mib:.0f} MiB")
     return 0
