@@ -1,5 +1,5 @@
 """The corpus every fairness self-test reads: each problem's correct variants and its CI
-sample of mutants, graded together in one class batch.
+sample of mutants, graded together in one grader run.
 
 - ``tests/variants/<module>_<what>/``: a whole module written another way (names,
   registration and call order, ModuleList/ModuleDict, functional ops, torch's own init,
