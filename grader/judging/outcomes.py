@@ -110,6 +110,10 @@ class SubmissionBroken(StudentProblem):
 
     category = "broken"
 
+    @classmethod
+    def missing(cls, module: str) -> "SubmissionBroken":
+        return cls(f"找不到文件 / file not found: {module}.py")
+
     def report(self) -> str:
         return self._with_traceback(self.call)
 

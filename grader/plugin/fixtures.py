@@ -29,6 +29,25 @@ def problem_of(request: pytest.FixtureRequest):
     return BY_MODULE[request.node.get_closest_marker("problem").args[0]]
 
 
+def submission_of(item: pytest.Item) -> Submission:
+    """The submission a check grades (the parameter when grading several)."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "submission" in callspec.params:
+        return callspec.params["submission"]
+    return item.config.stash[SUBMISSIONS][0]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A check of a module the submission lacks fails here, before its other fixtures compute
+    oracles and data (a folder holding one module would otherwise wait about 50 s). A plain
+    hook: after the skip markers are honoured (tryfirst), before pytest's own fixture setup."""
+    if "student" not in item.fixturenames:
+        return
+    submission, module = submission_of(item), item.get_closest_marker("problem").args[0]
+    if not submission.broken and not (submission.path / f"{module}.py").is_file():
+        raise outcomes.SubmissionBroken.missing(module)
+
+
 @pytest.fixture(scope="module")
 def submission(request: pytest.FixtureRequest) -> Submission:
     return getattr(request, "param", None) or request.config.stash[SUBMISSIONS][0]

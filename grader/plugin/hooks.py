@@ -14,7 +14,8 @@ from __future__ import annotations
 import pytest
 
 from grader.plugin import session
-from grader.plugin.fixtures import data_dir, device, output_dir, reference, student, submission  # noqa: F401
+from grader.plugin.fixtures import (data_dir, device, output_dir, pytest_runtest_setup, reference,  # noqa: F401
+                                    student, submission)
 from grader.plugin.options import pytest_addoption  # noqa: F401
 from grader.plugin.scoring import (pytest_collection_modifyitems, pytest_report_teststatus,  # noqa: F401
                                    pytest_runtest_makereport, pytest_sessionfinish)

@@ -19,7 +19,7 @@ import torch
 from grader.judging import outcomes
 from grader.plugin.session import (LAUNCHER, RESULTS, STARTED, SUBMISSIONS, output_root,
                                    problems_with_hidden_checks)
-from grader.plugin.submissions import Submission
+from grader.plugin.fixtures import submission_of
 from grader.notebooks.answers import pending_answers
 from grader.problems import BY_MODULE
 from grader.reports import progress, tables
@@ -69,13 +69,6 @@ def _check_name(item: pytest.Item) -> str:
     return name
 
 
-def _submission_of(item: pytest.Item) -> Submission:
-    callspec = getattr(item, "callspec", None)
-    if callspec is not None and "submission" in callspec.params:
-        return callspec.params["submission"]
-    return item.config.stash[SUBMISSIONS][0]
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
@@ -99,7 +92,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     entry = results.get(item.nodeid)
     if entry is None:
         entry = results[item.nodeid] = report.CheckResult(
-            submission=_submission_of(item).name,
+            submission=submission_of(item).name,
             problem=item.get_closest_marker("problem").args[0],
             name=_check_name(item),
             points=float(item.get_closest_marker("points").args[0]),
@@ -147,7 +140,7 @@ def _note(error: outcomes.GradingOutcome, item: pytest.Item) -> str:
         return frames[-1] if frames else ""
     if not isinstance(error, outcomes.SubmissionBroken):
         return ""
-    submission = _submission_of(item)
+    submission = submission_of(item)
     module = item.get_closest_marker("problem").args[0]
     if submission.broken:
         return "无法评分 / cannot be graded: " + submission.broken.splitlines()[0][:80]

@@ -125,7 +125,7 @@ class Student:
     # -- the worker -------------------------------------------------------------------
 
     def _missing(self) -> outcomes.SubmissionBroken:
-        return outcomes.SubmissionBroken(f"找不到文件 / file not found: {self.module}.py")
+        return outcomes.SubmissionBroken.missing(self.module)
 
     def _end(self) -> ExitStatus | None:
         status = None
