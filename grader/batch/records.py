@@ -21,6 +21,7 @@ import subprocess
 from pathlib import Path
 
 from grader.reports import scores as report
+from grader.reports.scores import read_json  # noqa: F401 - records.read_json for the batch
 
 GRADED, GRADER_FAILED, UNREACHABLE = "graded", "grader failed", "unreachable"
 MANIFEST = "manifest.json"
@@ -97,14 +98,6 @@ def write_json(path: Path, data: dict) -> None:
     partial = path.with_name(f".{path.name}.partial")
     partial.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(partial, path)
-
-
-def read_json(path: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def write_manifest(folder: Path, *, everyone: list[str], mine: list[str], shard: tuple[int, int],

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from grader.problems.hints import Hint, HintError
 from grader.problems.hints import load as load_hints
+from grader.reports.scores import read_json
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = "nn-homework-grader"
@@ -27,14 +28,6 @@ def state_dir(root: Path = ROOT) -> Path:
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     root = root.resolve()
     return Path(base) / APP / f"{root.name}-{hashlib.sha1(str(root).encode()).hexdigest()[:10]}"
-
-
-def _read(path: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _write(path: Path, data: dict) -> bool:
@@ -58,7 +51,7 @@ def save_last_run(documents: dict[str, dict], figures: str = "", root: Path = RO
 
 def last_run(root: Path = ROOT) -> dict | None:
     """``{"saved", "figures", "documents"}`` of the last run, or None."""
-    data = _read(state_dir(root) / "last-run.json")
+    data = read_json(state_dir(root) / "last-run.json")
     return data if data and isinstance(data.get("documents"), dict) else None
 
 
@@ -78,19 +71,19 @@ def _hints_path(root: Path) -> Path:
 
 def seen(module: str, root: Path = ROOT) -> dict[str, int]:
     """check -> how many of its hints have been shown."""
-    levels = (_read(_hints_path(root)) or {}).get(module) or {}
+    levels = (read_json(_hints_path(root)) or {}).get(module) or {}
     return {k: v for k, v in levels.items() if isinstance(v, int)}
 
 
 def record_seen(module: str, check: str, level: int, root: Path = ROOT) -> bool:
-    data = _read(_hints_path(root)) or {}
+    data = read_json(_hints_path(root)) or {}
     data.setdefault(module, {})[check] = level
     return _write(_hints_path(root), data)
 
 
 def forget(module: str | None, root: Path = ROOT) -> bool:
     """Start the hints of one problem (or of all) from the first again."""
-    data = _read(_hints_path(root)) or {}
+    data = read_json(_hints_path(root)) or {}
     if module is None:
         data = {}
     else:
